@@ -1,0 +1,46 @@
+# Everyday tasks. Every target builds its own virtualenv first, so a fresh clone needs nothing else.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test serve sandbox lint format typecheck snapshots bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)            ## a scripted agent session on the embedded sandbox, printed
+	$(BIN)/calendly-mcp demo
+
+test: $(STAMP)            ## lint, type-check and run every test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/pyright
+	$(BIN)/pytest
+
+serve: $(STAMP)           ## the MCP server on stdio (real Calendly: set MATON_API_KEY or CALENDLY_API_TOKEN)
+	$(BIN)/calendly-mcp serve
+
+sandbox: $(STAMP)         ## the simulated Calendly + Maton alone, on port 8765
+	$(BIN)/calendly-mcp sandbox
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/pyright
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+snapshots: $(STAMP)       ## rewrite the committed tool-schema snapshots after a deliberate change
+	UPDATE_SNAPSHOTS=1 $(BIN)/pytest tests/test_registry.py
+
+bench: $(STAMP)           ## cold start, tokens per tool and per-call overhead, printed
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

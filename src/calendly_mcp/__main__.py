@@ -1,0 +1,5 @@
+"""`python -m calendly_mcp`."""
+
+from calendly_mcp.server.cli import main
+
+main()
