@@ -1,0 +1,329 @@
+"""The async Calendly client: one connection pool, auth for either mode, retries, errors, pagination.
+
+Knows nothing of MCP. Callers pass paths built from checked ids (`gateway.ids`); Calendly URIs found in
+answers are never followed raw: lists are paged with `page_token`, resources fetched by id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, cast
+
+import anyio
+import httpx2
+from pydantic import SecretStr
+
+from calendly_mcp.gateway.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    ConfigurationError,
+    InvalidInputError,
+    InvalidResponseError,
+    OutcomeUnknownError,
+    status_error_class,
+)
+from calendly_mcp.gateway.retry import RETRYABLE_STATUS, RetryPolicy, server_delay
+from calendly_mcp.settings import Mode, Settings
+
+logger = logging.getLogger("calendly_mcp.gateway")
+
+JSON = dict[str, Any]
+Params = Mapping[str, str | int | bool | None]
+Method = Literal["GET", "POST", "DELETE"]
+
+# Paths we build are plain collection/id segments; anything else is a bug or an attack, never sent.
+_SAFE_PATH = re.compile(r"(/[A-Za-z0-9_-]{1,64}){1,4}")
+_BODY_PREVIEW = 300
+
+NO_CREDENTIALS = (
+    "No Calendly credential is configured. Set MATON_API_KEY (Maton gateway, https://maton.ai/settings) "
+    "or CALENDLY_API_TOKEN (a Calendly personal access token) in the server's environment, then restart it."
+)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where requests go and how they are authenticated; the secret stays wrapped until it is sent."""
+
+    mode: Mode
+    api_base: str
+    ctrl_base: str | None
+    credential: SecretStr | None
+    connection: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Endpoint:
+        mode = settings.mode
+        if mode == "direct":
+            return cls(mode, settings.calendly_api_url, None, settings.calendly_api_token)
+        if mode == "gateway":
+            return cls(
+                mode,
+                f"{settings.maton_gateway_url}/calendly",
+                settings.maton_ctrl_url,
+                settings.maton_api_key,
+                settings.maton_connection,
+            )
+        return cls(mode, settings.calendly_api_url, None, None)
+
+    def __repr__(self) -> str:  # the dataclass repr would be safe too; say so explicitly
+        return f"Endpoint(mode={self.mode!r}, api_base={self.api_base!r}, connection={self.connection!r})"
+
+
+class CalendlyClient:
+    """Calendly API v2, directly or through the Maton gateway, over one shared `httpx2.AsyncClient`."""
+
+    def __init__(
+        self, endpoint: Endpoint, http: httpx2.AsyncClient, retry: RetryPolicy | None = None
+    ) -> None:
+        self.endpoint = endpoint
+        self._http = http
+        self._retry = retry or RetryPolicy()
+        self._me: JSON | None = None
+        self._me_lock = anyio.Lock()
+
+    @property
+    def mode(self) -> Mode:
+        return self.endpoint.mode
+
+    # -- Calendly API -------------------------------------------------------------------------------------
+
+    async def get(self, path: str, params: Params | None = None) -> JSON:
+        return await self._call("GET", self.endpoint.api_base, path, params=params)
+
+    async def post(self, path: str, body: JSON, *, check: str) -> JSON:
+        """A write: `check` tells the caller how to find out whether it happened if the answer is lost."""
+        return await self._call("POST", self.endpoint.api_base, path, body=body, check=check)
+
+    async def delete(self, path: str, *, check: str) -> JSON:
+        return await self._call("DELETE", self.endpoint.api_base, path, check=check)
+
+    async def current_user(self) -> JSON:
+        """GET /users/me, once per process: the credential's user does not change while we run."""
+        async with self._me_lock:
+            if self._me is None:
+                self._me = cast(JSON, (await self.get("/users/me"))["resource"])
+            return self._me
+
+    async def pages(self, path: str, params: Params | None = None, *, limit: int = 50) -> AsyncIterator[JSON]:
+        """Every page of a list, following `next_page_token` (never the absolute `next_page` URL)."""
+        query = dict(params or {})
+        for _ in range(limit):
+            page = await self.get(path, query)
+            yield page
+            pagination: JSON = page.get("pagination") or {}
+            token = pagination.get("next_page_token")
+            if not token:
+                return
+            query["page_token"] = token
+
+    # -- Maton connection API -----------------------------------------------------------------------------
+
+    async def ctrl(
+        self,
+        method: Method,
+        path: str,
+        *,
+        params: Params | None = None,
+        body: JSON | None = None,
+        check: str = "",
+    ) -> JSON:
+        if self.endpoint.mode == "direct":
+            raise ConfigurationError(
+                "Connection tools manage Maton gateway connections, and the server is in direct mode "
+                "(CALENDLY_API_TOKEN is set).",
+                hint="Unset CALENDLY_API_TOKEN and set MATON_API_KEY to use them.",
+            )
+        if self.endpoint.ctrl_base is None:
+            raise ConfigurationError(NO_CREDENTIALS)
+        return await self._call(method, self.endpoint.ctrl_base, path, params=params, body=body, check=check)
+
+    # -- the one place requests are made ------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        credential = self.endpoint.credential
+        if credential is None or self.endpoint.mode == "unconfigured":
+            raise ConfigurationError(NO_CREDENTIALS)
+        headers = {"Authorization": f"Bearer {credential.get_secret_value()}", "Accept": "application/json"}
+        if self.endpoint.mode == "gateway" and self.endpoint.connection:
+            headers["Maton-Connection"] = self.endpoint.connection
+        return headers
+
+    async def _call(
+        self,
+        method: Method,
+        base: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        body: JSON | None = None,
+        check: str = "",
+    ) -> JSON:
+        if not _SAFE_PATH.fullmatch(path):
+            raise InvalidInputError(f"refusing to request the path {path[:80]!r}")
+        headers = self._headers()
+        query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
+        is_read = method == "GET"
+        policy = self._retry
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.perf_counter()
+            try:
+                response = await self._http.request(
+                    method, base + path, params=query, json=body, headers=headers
+                )
+            except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout) as exc:
+                # Nothing reached the server: safe to send again, read or write.
+                error: Exception = _connection_error(exc, sent=False)
+                retry_headers = None
+            except httpx2.TransportError as exc:
+                if not is_read:
+                    raise self._unknown(method, path, check, _describe_transport(exc)) from None
+                error = _connection_error(exc, sent=True)
+                retry_headers = None
+            else:
+                elapsed = (time.perf_counter() - started) * 1000
+                logger.debug("%s %s -> %s in %.1f ms", method, path, response.status_code, elapsed)
+                status = response.status_code
+                if status < 400:
+                    return self._json(response, method, path, check)
+                error = self._status_error(response)
+                if not (status == 429 or (is_read and status in RETRYABLE_STATUS)):
+                    if not is_read and status >= 500:
+                        raise self._unknown(method, path, check, str(error)) from None
+                    raise error
+                retry_headers = response.headers
+            if attempt >= policy.max_attempts:
+                raise self._final(error, method, path, check, is_read)
+            delay = policy.delay_for(attempt, retry_headers)
+            if waited + delay > policy.max_total_wait:
+                raise self._final(error, method, path, check, is_read)
+            logger.info(
+                "%s %s failed (%s); retry %d in %.1f s", method, path, type(error).__name__, attempt, delay
+            )
+            waited += delay
+            await policy.sleep(delay)
+
+    def _final(self, error: Exception, method: str, path: str, check: str, is_read: bool) -> Exception:
+        if isinstance(error, APIStatusError) and error.status_code == 429:
+            return error  # a 429 was a refusal: nothing happened, read or write
+        if not is_read and isinstance(error, APIStatusError):
+            return self._unknown(method, path, check, str(error))
+        return error
+
+    def _unknown(self, method: str, path: str, check: str, cause: str) -> OutcomeUnknownError:
+        return OutcomeUnknownError(
+            f"{method} {path} was sent but no reliable answer came back ({cause.splitlines()[0]}). "
+            "It was not sent again, so that it cannot happen twice; it may or may not have taken effect.",
+            hint=check or "Check the resource's current state before trying again.",
+        )
+
+    def _json(self, response: httpx2.Response, method: str, path: str, check: str) -> JSON:
+        if response.status_code == 204 or not response.content:
+            return {}
+        try:
+            data: Any = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = None
+        if not isinstance(data, dict):
+            cause = f"answer {response.status_code} was not JSON: {_preview(response)}"
+            if method != "GET":
+                # The write was accepted; only its answer is unreadable.
+                raise OutcomeUnknownError(
+                    f"{method} {path} was accepted ({response.status_code}); its answer was unreadable.",
+                    hint=check or "Check the resource's current state.",
+                )
+            raise InvalidResponseError(f"Calendly's {cause}")
+        return cast(JSON, data)
+
+    def _status_error(self, response: httpx2.Response) -> APIStatusError:
+        status = response.status_code
+        cls = status_error_class(status)
+        try:
+            data: Any = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = None
+        retry_after = server_delay(response.headers) if status == 429 else None
+        if isinstance(data, dict) and isinstance(cast(JSON, data).get("title"), str):
+            error_body = cast(JSON, data)
+            details: Any = error_body.get("details")
+            return cls(
+                str(error_body.get("message") or ""),
+                status_code=status,
+                title=str(error_body["title"]),
+                details=[cast(JSON, d) for d in cast(list[Any], details) if isinstance(d, dict)]
+                if isinstance(details, list)
+                else None,
+                retry_after=retry_after,
+            )
+        # Not Calendly's shape: the Maton gateway's own answer, or a proxy page. Show it, opaque.
+        source = "maton" if self.endpoint.mode == "gateway" else "calendly"
+        message = _preview(response) if data is None else json.dumps(data)[:_BODY_PREVIEW]
+        return cls(
+            message,
+            status_code=status,
+            source=source,
+            retry_after=retry_after,
+            hint=_maton_hint(status) if source == "maton" else None,
+        )
+
+
+def _maton_hint(status: int) -> str | None:
+    return {
+        400: "The gateway has no usable Calendly connection: create one with create_connection and open its "
+        "URL, or set MATON_CONNECTION to an ACTIVE connection id (list_connections).",
+        401: "The Maton gateway refused MATON_API_KEY: copy a valid key from https://maton.ai/settings.",
+        429: "The Maton gateway allows 10 requests per second per account; wait a moment.",
+        500: "The gateway failed, usually because the Calendly grant expired: recreate the connection.",
+    }.get(status)
+
+
+def _query_value(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _preview(response: httpx2.Response) -> str:
+    text = response.text.strip()
+    if "<html" in text[:200].lower():
+        title = re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        return f"an HTML page ({title.group(1).strip()[:100] if title else 'no title'})"
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text)
+    return repr(text[:_BODY_PREVIEW]) if text else "an empty body"
+
+
+def _describe_transport(exc: httpx2.TransportError) -> str:
+    if isinstance(exc, httpx2.TimeoutException):
+        return "timed out waiting for the answer"
+    return f"the connection broke ({type(exc).__name__})"
+
+
+def _connection_error(exc: httpx2.TransportError, *, sent: bool) -> APIConnectionError:
+    if isinstance(exc, httpx2.TimeoutException):
+        return APITimeoutError(f"Calendly did not answer in time ({type(exc).__name__}).")
+    where = "while reading the answer" if sent else "before the request was sent"
+    return APIConnectionError(
+        f"Could not reach Calendly: the connection failed {where} ({type(exc).__name__})."
+    )
+
+
+def build_http(settings: Settings) -> httpx2.AsyncClient:
+    """The process's one connection pool."""
+    return httpx2.AsyncClient(
+        timeout=httpx2.Timeout(
+            settings.calendly_mcp_timeout, connect=min(5.0, settings.calendly_mcp_timeout)
+        ),
+        limits=httpx2.Limits(max_connections=20, max_keepalive_connections=10),
+        headers={"User-Agent": "calendly-mcp-server/0.1"},
+        follow_redirects=False,
+        trust_env=False,
+    )

@@ -1,0 +1,64 @@
+"""Assembly: the MCP server, its tools, and the lifespan that owns the one HTTP client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from pydantic import SecretStr
+
+from calendly_mcp import __version__
+from calendly_mcp.gateway.client import CalendlyClient, Endpoint, build_http
+from calendly_mcp.settings import Settings
+from calendly_mcp.tools import registry
+from calendly_mcp.tools.base import AppState
+
+INSTRUCTIONS = (
+    "Work a Calendly account: users, event types, meetings and invitees. Ids may be bare ids or full "
+    "https://api.calendly.com/... URIs. Times are ISO 8601 with an offset or Z. Lists return "
+    "next_page_token; pass it back as page_token for more."
+)
+
+
+def sandbox_settings(settings: Settings, url: str) -> Settings:
+    """Point the settings at an embedded sandbox, through its Maton gateway, with its documented key."""
+    from calendly_mcp.sandbox import SANDBOX_MATON_KEY
+
+    return settings.model_copy(
+        update={
+            "maton_api_key": SecretStr(SANDBOX_MATON_KEY),
+            "calendly_api_token": None,
+            "maton_connection": None,
+            "maton_gateway_url": url,
+            "maton_ctrl_url": url,
+        }
+    )
+
+
+def build_server(settings: Settings, *, sandbox: bool = False) -> MCPServer[AppState]:
+    """The MCP server with the tools the settings select; `sandbox` serves them against an embedded one."""
+
+    @asynccontextmanager
+    async def lifespan(_: MCPServer[AppState]) -> AsyncGenerator[AppState]:
+        async with AsyncExitStack() as stack:
+            active = settings
+            if sandbox:
+                # Imported here: the sandbox (and uvicorn) load only when used.
+                from calendly_mcp.sandbox import running_sandbox
+
+                box = await stack.enter_async_context(running_sandbox())
+                active = sandbox_settings(settings, box.url)
+            http = await stack.enter_async_context(build_http(active))
+            yield AppState(client=CalendlyClient(Endpoint.from_settings(active), http), settings=active)
+
+    tools: list[Any] = [registry.to_mcp(spec) for spec in registry.select(settings)]
+    return MCPServer(
+        "calendly",
+        title="Calendly",
+        instructions=INSTRUCTIONS,
+        version=__version__,
+        lifespan=lifespan,
+        tools=tools,
+    )

@@ -1,0 +1,72 @@
+"""Settings from the environment (and a `.env` file), as PRODUCT.md names them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated, Literal, cast
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TOOLSETS = (
+    "users",
+    "event_types",
+    "events",
+    "scheduling",
+    "availability",
+    "organization",
+    "webhooks",
+    "connections",
+)
+
+Mode = Literal["gateway", "direct", "unconfigured"]
+
+
+class Settings(BaseSettings):
+    """Every variable is optional: without credentials the server still starts and says what to set."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    maton_api_key: SecretStr | None = Field(None, description="Maton gateway key")
+    maton_connection: str | None = Field(None, description="Maton-Connection id; default: the oldest active")
+    maton_gateway_url: str = "https://gateway.maton.ai"
+    maton_ctrl_url: str = "https://ctrl.maton.ai"
+    calendly_api_token: SecretStr | None = Field(None, description="Calendly personal access token")
+    calendly_api_url: str = "https://api.calendly.com"
+    calendly_mcp_read_only: bool = False
+    calendly_mcp_toolsets: Annotated[tuple[str, ...], NoDecode] = TOOLSETS
+    calendly_mcp_auth_token: SecretStr | None = None
+    calendly_availability_max_days: int = Field(7, ge=1, le=31)
+    calendly_mcp_timeout: float = Field(20.0, gt=0, le=300, description="seconds per upstream request")
+
+    @field_validator("calendly_mcp_toolsets", mode="before")
+    @classmethod
+    def _split_toolsets(cls, value: object) -> tuple[str, ...]:
+        if isinstance(value, str):
+            names = tuple(part.strip() for part in value.split(",") if part.strip())
+        elif isinstance(value, tuple | list):
+            names = tuple(str(n) for n in cast(Iterable[object], value))
+        else:
+            raise ValueError("give toolsets as a comma-separated list")
+        if not names or names == ("all",):
+            return TOOLSETS
+        unknown = [n for n in names if n not in TOOLSETS]
+        if unknown:
+            raise ValueError(f"unknown toolset(s) {', '.join(unknown)}; choose from {', '.join(TOOLSETS)}")
+        return names
+
+    @field_validator("maton_gateway_url", "maton_ctrl_url", "calendly_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
+
+    @property
+    def mode(self) -> Mode:
+        # With both credentials set, the Calendly token wins (PRODUCT.md): it is the more specific choice.
+        if self.calendly_api_token is not None and self.calendly_api_token.get_secret_value():
+            return "direct"
+        if self.maton_api_key is not None and self.maton_api_key.get_secret_value():
+            return "gateway"
+        return "unconfigured"

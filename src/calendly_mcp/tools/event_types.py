@@ -1,0 +1,44 @@
+"""Event types: the kinds of meeting a user or organization offers."""
+
+from __future__ import annotations
+
+from calendly_mcp.gateway import ids
+from calendly_mcp.schemas.inputs import Count, EventTypeId, EventTypeSort, OrganizationArg, PageToken, UserArg
+from calendly_mcp.schemas.outputs import Page
+from calendly_mcp.schemas.resources import EventType, Resource
+from calendly_mcp.tools.base import READ, Ctx, ToolSpec, client, page, parse, user_uri
+
+
+async def list_event_types(
+    ctx: Ctx,
+    user: UserArg = None,
+    organization: OrganizationArg = None,
+    active: bool | None = None,
+    sort: EventTypeSort | None = None,
+    count: Count = 20,
+    page_token: PageToken = None,
+) -> Page[EventType]:
+    """Event types of a user (default: you) or of a whole organization. active filters on/off."""
+    api = client(ctx)
+    params: dict[str, str | int | bool | None] = {
+        "active": active, "sort": sort, "count": count, "page_token": page_token,
+    }  # fmt: skip
+    if organization is not None:
+        params["organization"] = ids.uri("organization", ids.parse_id("organization", organization))
+        if user is not None:
+            params["user"] = await user_uri(api, user)
+    else:
+        params["user"] = await user_uri(api, user)
+    return page(EventType, await api.get("/event_types", params))
+
+
+async def get_event_type(ctx: Ctx, event_type: EventTypeId) -> EventType:
+    """One event type: duration, locations, questions, scheduling URL."""
+    path = f"/event_types/{ids.parse_id('event_type', event_type)}"
+    return parse(Resource[EventType], await client(ctx).get(path)).resource
+
+
+TOOLS = [
+    ToolSpec(list_event_types, "event_types", "List event types", READ),
+    ToolSpec(get_event_type, "event_types", "Get event type", READ),
+]

@@ -1,0 +1,121 @@
+"""Shared fixtures: a sandbox as its own process on loopback, and MCP clients speaking to real servers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx2
+import pytest
+from mcp.client import Client
+from mcp.client.stdio import StdioServerParameters
+
+Mode = Literal["direct", "gateway"]
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class SandboxProcess:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def reset(self) -> None:
+        httpx2.post(f"{self.url}/_sandbox/reset").raise_for_status()
+
+    def requests(self) -> list[dict[str, Any]]:
+        answer = httpx2.get(f"{self.url}/_sandbox/requests")
+        answer.raise_for_status()
+        return answer.json()
+
+    def clear_requests(self) -> None:
+        httpx2.delete(f"{self.url}/_sandbox/requests").raise_for_status()
+
+    def fault(self, **fault: Any) -> None:
+        httpx2.post(f"{self.url}/_sandbox/faults", json=fault).raise_for_status()
+
+    def info(self) -> dict[str, Any]:
+        return httpx2.get(f"{self.url}/_sandbox/info").json()
+
+
+def start_sandbox_process() -> SandboxProcess:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calendly_mcp", "sandbox", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"sandbox exited: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            httpx2.get(f"{url}/_sandbox/info", timeout=1).raise_for_status()
+            return SandboxProcess(url, process)
+        except httpx2.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("sandbox did not start within 30 s")
+
+
+@pytest.fixture(scope="session")
+def sandbox_process() -> Iterator[SandboxProcess]:
+    box = start_sandbox_process()
+    try:
+        yield box
+    finally:
+        box.process.terminate()
+        box.process.wait(10)
+        if box.process.stderr:
+            box.process.stderr.close()
+
+
+@pytest.fixture
+def sandbox(sandbox_process: SandboxProcess) -> SandboxProcess:
+    """The session's sandbox, reset to its seed and with an empty request log."""
+    sandbox_process.reset()
+    return sandbox_process
+
+
+def server_env(mode: Mode | None, url: str | None, **extra: str) -> dict[str, str]:
+    """A clean environment for a server process: nothing of the developer's own credentials leaks in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MATON_", "CALENDLY_"))}
+    if mode == "direct" and url:
+        env |= {"CALENDLY_API_TOKEN": "sandbox-token", "CALENDLY_API_URL": url}
+    elif mode == "gateway" and url:
+        env |= {"MATON_API_KEY": "sandbox-key", "MATON_GATEWAY_URL": url, "MATON_CTRL_URL": url}
+    return env | extra
+
+
+def stdio_server(env: dict[str, str], *args: str) -> StdioServerParameters:
+    return StdioServerParameters(
+        command=sys.executable, args=["-m", "calendly_mcp", "serve", *args], env=env, cwd=os.getcwd()
+    )
+
+
+@pytest.fixture(params=["direct", "gateway"])
+def mode(request: pytest.FixtureRequest) -> Mode:
+    return request.param
+
+
+@pytest.fixture
+async def mcp(sandbox: SandboxProcess, mode: Mode) -> AsyncIterator[Client]:
+    """An MCP client over stdio to a server process that reaches the sandbox process in `mode`."""
+    async with Client(stdio_server(server_env(mode, sandbox.url))) as client:
+        yield client

@@ -1,0 +1,46 @@
+"""Calling tools the way a strict client would: results checked against the tool's own outputSchema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from mcp.client import Client
+from mcp.types import CallToolResult, TextContent
+
+assert "date-time" in Draft202012Validator.FORMAT_CHECKER.checkers, "rfc3339-validator must be installed"
+
+_schemas: dict[int, dict[str, Any]] = {}
+
+
+async def output_schema(client: Client, tool: str) -> dict[str, Any]:
+    cache = _schemas.setdefault(id(client), {})
+    if not cache:
+        for t in (await client.list_tools()).tools:
+            cache[t.name] = t.output_schema or {}
+    return cache[tool]
+
+
+async def call(client: Client, tool: str, **args: Any) -> dict[str, Any]:
+    """A successful call's structuredContent, validated (formats included) against outputSchema."""
+    result = await client.call_tool(tool, args)
+    assert not result.is_error, f"{tool} failed: {text_of(result)}"
+    assert result.structured_content is not None
+    Draft202012Validator(
+        await output_schema(client, tool), format_checker=Draft202012Validator.FORMAT_CHECKER
+    ).validate(result.structured_content)
+    return result.structured_content
+
+
+async def fail(client: Client, tool: str, **args: Any) -> str:
+    """A failed call's text; failures are tool results, never tracebacks."""
+    result = await client.call_tool(tool, args)
+    assert result.is_error, f"{tool} unexpectedly succeeded: {result.structured_content}"
+    text = text_of(result)
+    assert "Traceback" not in text
+    assert 'File "' not in text
+    return text
+
+
+def text_of(result: CallToolResult) -> str:
+    return "\n".join(c.text for c in result.content if isinstance(c, TextContent))

@@ -1,0 +1,99 @@
+"""The server process: starts without credentials, says what to set, demo and check work end to end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from mcp.client import Client
+
+from conftest import SandboxProcess, server_env, stdio_server
+from mcp_helpers import fail
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_without_credentials_tools_are_listed_and_say_what_to_set() -> None:
+    async with Client(stdio_server(server_env(None, None))) as client:
+        tools = (await client.list_tools()).tools
+        assert len(tools) >= 6
+        text = await fail(client, "get_current_user")
+        assert "MATON_API_KEY" in text
+        assert "CALENDLY_API_TOKEN" in text
+        text = await fail(client, "list_scheduled_events", count=5)
+        assert "MATON_API_KEY" in text
+
+
+async def test_read_only_and_toolsets_flags() -> None:
+    env = server_env(None, None)
+    async with Client(stdio_server(env, "--toolsets", "users")) as client:
+        assert {t.name for t in (await client.list_tools()).tools} == {"get_current_user", "get_user"}
+    async with Client(stdio_server(env | {"CALENDLY_MCP_TOOLSETS": "events"})) as client:
+        assert {t.name for t in (await client.list_tools()).tools} == {
+            "list_scheduled_events",
+            "get_scheduled_event",
+        }
+
+
+def test_bad_setting_is_a_clear_startup_error() -> None:
+    env = server_env(None, None, CALENDLY_MCP_TOOLSETS="users,calendars")
+    done = subprocess.run(
+        [sys.executable, "-m", "calendly_mcp", "serve"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode != 0
+    assert "unknown toolset(s) calendars" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+async def test_embedded_sandbox_flag() -> None:
+    async with Client(stdio_server(server_env(None, None), "--sandbox")) as client:
+        result = await client.call_tool("get_current_user", {})
+        assert not result.is_error
+        assert result.structured_content
+        assert result.structured_content["uri"].startswith("https://api.calendly.com/users/")
+
+
+def test_demo_prints_a_transcript() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "calendly_mcp", "demo"],
+        env=server_env(None, None),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for step in ("get_current_user", "list_event_types", "list_scheduled_events", "page_token", "I am "):
+        assert step in out
+    assert "Traceback" not in out + done.stderr
+
+
+@pytest.mark.parametrize("mode", ["direct", "gateway"])
+def test_check_reports_mode_and_user(sandbox: SandboxProcess, mode: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "calendly_mcp", "check"],
+        env=server_env(mode, sandbox.url),  # type: ignore[arg-type]
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"mode: {mode}" in done.stdout
+    assert "user: " in done.stdout
+    assert "sandbox-token" not in done.stdout
+    assert "sandbox-key" not in done.stdout
+
+
+def test_check_without_credentials_says_what_to_set() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "calendly_mcp", "check"],
+        env=server_env(None, None),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=os.path.dirname(__file__),
+    )
+    assert done.returncode == 1
+    assert "MATON_API_KEY" in done.stdout
