@@ -47,12 +47,13 @@ class Box:
     async def requests(self) -> list[dict[str, Any]]:
         return (await self.http.get(f"{self.url}/_sandbox/requests")).json()
 
-    def client(self, mode: str = "direct", *, timeout: float = 5.0, **policy: Any) -> CalendlyClient:
-        async def sleep(seconds: float) -> None:
-            self.sleeps.append(seconds)
+    async def sleep(self, seconds: float) -> None:
+        """Stands in for the retry policy's sleep: records the wait instead of waiting."""
+        self.sleeps.append(seconds)
 
+    def client(self, mode: str = "direct", *, timeout: float = 5.0, **policy: Any) -> CalendlyClient:
         settings = self.settings(mode, timeout=timeout)
-        retry = RetryPolicy(sleep=sleep, jitter=lambda: 0.0, **policy)
+        retry = RetryPolicy(sleep=self.sleep, jitter=lambda: 0.0, **policy)
         return CalendlyClient(Endpoint.from_settings(settings), self.http, retry)
 
     def settings(self, mode: str, *, timeout: float = 5.0) -> Settings:
@@ -184,12 +185,17 @@ async def test_read_retried_after_a_dropped_connection(box: Box) -> None:
 
 
 async def test_slow_answer_times_out(box: Box) -> None:
-    await box.fault(path="^/users/me$", status=200, body={}, delay_seconds=2, times=3)
-    with pytest.raises(APITimeoutError):
-        await box.client(timeout=0.3).get("/users/me")
-    await box.fault(method="POST", path="^/invitees$", status=201, body={}, delay_seconds=2)
-    with pytest.raises(OutcomeUnknownError, match="timed out"):
-        await box.client(timeout=0.3).post("/invitees", {}, check="")
+    settings = box.settings("direct", timeout=0.3)
+    async with build_http(settings) as http:
+        api = CalendlyClient(Endpoint.from_settings(settings), http, RetryPolicy(sleep=box.sleep))
+        await box.fault(path="^/users/me$", status=200, body={}, delay_seconds=2, times=3)
+        with pytest.raises(APITimeoutError):
+            await api.get("/users/me")
+        assert len(await box.requests()) == 3, "a read that timed out is retried"
+        await box.fault(method="POST", path="^/invitees$", status=201, body={}, delay_seconds=2)
+        with pytest.raises(OutcomeUnknownError, match="timed out"):
+            await api.post("/invitees", {}, check="")
+        assert len(await box.requests()) == 4, "a write that timed out is not"
 
 
 async def test_connection_refused_is_retried_even_for_writes() -> None:

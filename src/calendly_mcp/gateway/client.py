@@ -184,11 +184,13 @@ class CalendlyClient:
                 # Nothing reached the server: safe to send again, read or write.
                 error: Exception = _connection_error(exc, sent=False)
                 retry_headers = None
+                rate_limited = False
             except httpx2.TransportError as exc:
                 if not is_read:
                     raise self._unknown(method, path, check, _describe_transport(exc)) from None
                 error = _connection_error(exc, sent=True)
                 retry_headers = None
+                rate_limited = False
             else:
                 elapsed = (time.perf_counter() - started) * 1000
                 logger.debug("%s %s -> %s in %.1f ms", method, path, response.status_code, elapsed)
@@ -201,9 +203,10 @@ class CalendlyClient:
                         raise self._unknown(method, path, check, str(error)) from None
                     raise error
                 retry_headers = response.headers
+                rate_limited = status == 429
             if attempt >= policy.max_attempts:
                 raise self._final(error, method, path, check, is_read)
-            delay = policy.delay_for(attempt, retry_headers)
+            delay = policy.delay_for(attempt, retry_headers, rate_limited=rate_limited)
             if waited + delay > policy.max_total_wait:
                 raise self._final(error, method, path, check, is_read)
             logger.info(

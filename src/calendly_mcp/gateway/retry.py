@@ -33,14 +33,19 @@ class RetryPolicy:
         """Exponential delay before attempt `attempt + 1` (attempt counts from 1)."""
         return min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) + self.jitter()
 
-    def delay_for(self, attempt: int, headers: Mapping[str, str] | None) -> float:
-        """The server's own word when it gave one (Retry-After, else X-RateLimit-Reset), else backoff."""
-        hinted = server_delay(headers) if headers is not None else None
+    def delay_for(
+        self, attempt: int, headers: Mapping[str, str] | None, *, rate_limited: bool = False
+    ) -> float:
+        """The server's own word when it gave one, else exponential backoff."""
+        hinted = server_delay(headers, rate_limited=rate_limited) if headers is not None else None
         return hinted if hinted is not None else self.backoff(attempt)
 
 
-def server_delay(headers: Mapping[str, str]) -> float | None:
-    for name in ("retry-after", "x-ratelimit-reset"):
+def server_delay(headers: Mapping[str, str], *, rate_limited: bool = True) -> float | None:
+    """Retry-After; for a 429 also X-RateLimit-Reset, which Calendly sends on every answer and which
+    only says when the rate-limit window ends (meaningless for a 5xx)."""
+    names = ("retry-after", "x-ratelimit-reset") if rate_limited else ("retry-after",)
+    for name in names:
         raw = headers.get(name)
         if raw is None:
             continue

@@ -38,12 +38,16 @@ EventTypeId = Annotated[str, Field(max_length=256, description="Event type id or
 EventId = Annotated[str, Field(max_length=256, description="Scheduled event id or URI")]
 OrganizationArg = Annotated[
     str | None,
-    Field(max_length=256, description="Organization id or URI; lists the whole organization instead of one user"),
+    Field(
+        max_length=256, description="Organization id or URI; lists the whole organization instead of one user"
+    ),
 ]
 Count = Annotated[int, Field(ge=1, le=100, description="Page size")]
 PageToken = Annotated[
     str | None,
-    Field(min_length=1, max_length=512, pattern=r"^[!-~]+$", description="next_page_token of the previous page"),
+    Field(
+        min_length=1, max_length=512, pattern=r"^[!-~]+$", description="next_page_token of the previous page"
+    ),
 ]
 Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 EventStatus = Literal["active", "canceled"]

@@ -13,4 +13,6 @@ class Page(BaseModel, Generic[T]):
     """One page of a Calendly list."""
 
     collection: list[T]
-    next_page_token: str | None = Field(None, description="Pass as page_token for the next page; null at the end")
+    next_page_token: str | None = Field(
+        None, description="Pass as page_token for the next page; null at the end"
+    )

@@ -50,7 +50,9 @@ class ToolSpec:
         return bool(self.annotations.read_only_hint)
 
 
-READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True)
+READ = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+)
 
 
 def state(ctx: Ctx) -> AppState:
