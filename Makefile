@@ -37,6 +37,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests
 
 snapshots: $(STAMP)       ## rewrite the committed tool-schema snapshots after a deliberate change
+	$(BIN)/python -m calendly_mcp.tools.registry
 	UPDATE_SNAPSHOTS=1 $(BIN)/pytest tests/test_registry.py
 
 bench: $(STAMP)           ## cold start, tokens per tool and per-call overhead, printed

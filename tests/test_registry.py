@@ -99,3 +99,14 @@ async def test_schema_snapshots() -> None:
         assert path.read_text() == text, f"{tool['name']} changed: run `make snapshots` and review the diff"
     stale = {p.stem for p in SNAPSHOTS.glob("*.json")} - {t["name"] for t in tools}
     assert not stale, f"snapshots of tools that no longer exist: {sorted(stale)}"
+
+
+def test_output_schema_manifest_matches_the_models() -> None:
+    """The committed output schemas (read at start-up instead of generated) are exactly what pydantic makes."""
+    from calendly_mcp.tools.registry import load_output_schemas, to_mcp
+
+    committed = load_output_schemas()
+    for spec in ALL_TOOLS:
+        live = to_mcp(spec).output_schema
+        assert committed.get(spec.name) == live, f"{spec.name}: run `make snapshots` to regenerate"
+    assert set(committed) == {spec.name for spec in ALL_TOOLS}

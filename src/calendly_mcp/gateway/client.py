@@ -76,11 +76,33 @@ class Endpoint:
         return f"Endpoint(mode={self.mode!r}, api_base={self.api_base!r}, connection={self.connection!r})"
 
 
+class HttpPool:
+    """The process's one connection pool, opened on first use and closed with the lifespan that owns it.
+
+    Opening it builds TLS trust (about 25-40 ms here), which would otherwise delay every server start,
+    including the ones that never reach Calendly.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._client: httpx2.AsyncClient | None = None
+
+    def __call__(self) -> httpx2.AsyncClient:
+        if self._client is None:
+            self._client = build_http(self._settings)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+
 class CalendlyClient:
     """Calendly API v2, directly or through the Maton gateway, over one shared `httpx2.AsyncClient`."""
 
     def __init__(
-        self, endpoint: Endpoint, http: httpx2.AsyncClient, retry: RetryPolicy | None = None
+        self, endpoint: Endpoint, http: httpx2.AsyncClient | HttpPool, retry: RetryPolicy | None = None
     ) -> None:
         self.endpoint = endpoint
         self._http = http
@@ -177,9 +199,8 @@ class CalendlyClient:
             attempt += 1
             started = time.perf_counter()
             try:
-                response = await self._http.request(
-                    method, base + path, params=query, json=body, headers=headers
-                )
+                http = self._http if isinstance(self._http, httpx2.AsyncClient) else self._http()
+                response = await http.request(method, base + path, params=query, json=body, headers=headers)
             except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout) as exc:
                 # Nothing reached the server: safe to send again, read or write.
                 error: Exception = _connection_error(exc, sent=False)

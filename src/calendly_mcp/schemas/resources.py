@@ -57,7 +57,8 @@ Weekday = Literal["sunday", "monday", "tuesday", "wednesday", "thursday", "frida
 class CalendlyModel(BaseModel):
     """Base of every Calendly resource model: unknown fields ignored, fields settable by name or alias."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    # defer_build: validators are built on first use, not at import, which keeps cold start short.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
 
 # --- envelopes ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from mcp.server.mcpserver import MCPServer
 from pydantic import SecretStr
 
 from calendly_mcp import __version__
-from calendly_mcp.gateway.client import CalendlyClient, Endpoint, build_http
+from calendly_mcp.gateway.client import CalendlyClient, Endpoint, HttpPool
 from calendly_mcp.settings import Settings
 from calendly_mcp.tools import registry
 from calendly_mcp.tools.base import AppState
@@ -50,10 +50,12 @@ def build_server(settings: Settings, *, sandbox: bool = False) -> MCPServer[AppS
 
                 box = await stack.enter_async_context(running_sandbox())
                 active = sandbox_settings(settings, box.url)
-            http = await stack.enter_async_context(build_http(active))
-            yield AppState(client=CalendlyClient(Endpoint.from_settings(active), http), settings=active)
+            pool = HttpPool(active)
+            stack.push_async_callback(pool.aclose)
+            yield AppState(client=CalendlyClient(Endpoint.from_settings(active), pool), settings=active)
 
-    tools: list[Any] = [registry.to_mcp(spec) for spec in registry.select(settings)]
+    schemas = registry.load_output_schemas()
+    tools: list[Any] = [registry.to_mcp(spec, schemas) for spec in registry.select(settings)]
     return MCPServer(
         "calendly",
         title="Calendly",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import inspect
+import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, cast
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -16,6 +19,11 @@ from calendly_mcp.tools.base import ToolSpec
 
 ALL_TOOLS: tuple[ToolSpec, ...] = (*users.TOOLS, *event_types.TOOLS, *events.TOOLS)
 
+# Output schemas, generated from the pydantic models by `make snapshots` and checked against them by the
+# tests. Generating them at start-up costs about 13 ms a tool (pydantic's JSON-schema walk over the nested
+# Calendly resources); reading them costs almost nothing, and cold start is a budget (PRODUCT.md).
+MANIFEST = Path(__file__).with_name("output_schemas.json")
+
 
 def select(settings: Settings, tools: Iterable[ToolSpec] = ALL_TOOLS) -> list[ToolSpec]:
     """The tools to expose: the read-only filter is driven by each tool's own readOnlyHint."""
@@ -27,8 +35,19 @@ def select(settings: Settings, tools: Iterable[ToolSpec] = ALL_TOOLS) -> list[To
     ]
 
 
-def to_mcp(spec: ToolSpec) -> Tool:
-    """An MCP tool whose errors the model can read, with a compact input schema."""
+def load_output_schemas() -> dict[str, dict[str, Any]]:
+    try:
+        return cast(dict[str, dict[str, Any]], json.loads(MANIFEST.read_text()))
+    except FileNotFoundError:
+        return {}
+
+
+def to_mcp(spec: ToolSpec, output_schemas: dict[str, dict[str, Any]] | None = None) -> Tool:
+    """An MCP tool whose errors the model can read, with a compact input schema.
+
+    With the tool's output schema given, pydantic's schema generation is skipped; the SDK still validates
+    and serialises every result through the return type's own model.
+    """
     handler = spec.fn
 
     async def call(*args: Any, **kwargs: Any) -> Any:
@@ -39,13 +58,19 @@ def to_mcp(spec: ToolSpec) -> Tool:
             raise ToolError(str(exc)) from None
 
     functools.update_wrapper(call, handler)
+    known = (output_schemas or {}).get(spec.name)
     tool = Tool.from_function(
         call,
         name=spec.name,
         title=spec.title,
         description=_doc(handler),
         annotations=spec.annotations,
+        structured_output=None if known is None else False,
     )
+    if known is not None:
+        # FuncMetadata reads these fields live (documented): the same result as structured_output=True.
+        tool.fn_metadata.output_model = inspect.signature(handler, eval_str=True).return_annotation
+        tool.fn_metadata.output_schema = known
     tool.parameters = compact_schema(tool.parameters)
     # A misspelt argument must not be dropped silently: `usr=` would quietly list the caller's own data.
     arguments = tool.fn_metadata.arg_model
@@ -96,3 +121,13 @@ def _strip_titles(node: Any) -> Any:
     if isinstance(node, list):
         return [_strip_titles(v) for v in cast(list[Any], node)]
     return node
+
+
+def write_output_schemas() -> None:
+    """Regenerate the manifest from the models (`make snapshots`)."""
+    schemas = {spec.name: to_mcp(spec).output_schema for spec in ALL_TOOLS}
+    MANIFEST.write_text(json.dumps(schemas, indent=1, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    write_output_schemas()

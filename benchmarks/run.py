@@ -1,0 +1,103 @@
+"""Benchmarks that print figures, each against a baseline measured in the same run (never asserted).
+
+- cold start: spawn to the tools/list answer, ours vs a bare MCPServer with one tool;
+- tool definitions: model-facing size (name, description, inputSchema) per tool;
+- per-call overhead: a tool call over stdio vs the same raw HTTP request to the sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import anyio
+import httpx2
+from mcp.client import Client
+from mcp.client.stdio import StdioServerParameters
+
+HERE = Path(__file__).parent
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
+CALLS = int(os.environ.get("BENCH_CALLS", "300"))
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MATON_", "CALENDLY_"))}
+    return env | extra
+
+
+async def _cold_start(params: StdioServerParameters) -> float:
+    started = time.perf_counter()
+    async with Client(params, mode="legacy") as client:
+        await client.list_tools()
+        return time.perf_counter() - started
+
+
+async def cold_start() -> None:
+    ours = StdioServerParameters(command=sys.executable, args=["-m", "calendly_mcp", "serve"], env=_env())
+    bare = StdioServerParameters(command=sys.executable, args=[str(HERE / "bare_server.py")], env=_env())
+    times: dict[str, list[float]] = {"bare": [], "ours": []}
+    await _cold_start(bare)  # warm the OS file cache for both
+    await _cold_start(ours)
+    for _ in range(ROUNDS):  # interleaved, so machine noise hits both alike
+        times["bare"].append(await _cold_start(bare))
+        times["ours"].append(await _cold_start(ours))
+    b, o = statistics.median(times["bare"]), statistics.median(times["ours"])
+    print(f"cold start (spawn -> tools/list), median of {ROUNDS}:")
+    print(f"  bare MCPServer  {b * 1000:7.0f} ms")
+    print(f"  calendly-mcp    {o * 1000:7.0f} ms   ratio {o / b:.2f}x (budget 1.10x)")
+
+
+async def definitions() -> None:
+    params = StdioServerParameters(command=sys.executable, args=["-m", "calendly_mcp", "serve"], env=_env())
+    async with Client(params) as client:
+        tools = (await client.list_tools()).tools
+    sizes: list[int] = []
+    for tool in tools:
+        facing = {"name": tool.name, "description": tool.description, "inputSchema": tool.input_schema}
+        sizes.append(len(json.dumps(facing, separators=(",", ":"))))
+    # ~4 characters per token for JSON-heavy English text; an estimate, the same for every run.
+    tokens = [size / 4 for size in sizes]
+    print(f"tool definitions (name, description, inputSchema), {len(tools)} tools:")
+    print(f"  mean {statistics.mean(sizes):.0f} chars, about {statistics.mean(tokens):.0f} tokens per tool "
+          f"(largest {max(tokens):.0f}; budget about 120 on average)")
+
+
+async def per_call() -> None:
+    from calendly_mcp.sandbox import SandboxConfig, running_sandbox
+
+    # Calendly's own 500/minute would throttle the loop; the benchmark measures us, not the limit.
+    async with running_sandbox(config=SandboxConfig(rate_limit_per_minute=1_000_000)) as box:
+        env = _env(CALENDLY_API_TOKEN="sandbox-token", CALENDLY_API_URL=box.url)
+        params = StdioServerParameters(command=sys.executable, args=["-m", "calendly_mcp", "serve"], env=env)
+        headers = {"Authorization": "Bearer sandbox-token"}
+        async with httpx2.AsyncClient(base_url=box.url, headers=headers) as http, Client(params) as client:
+            me = (await http.get("/users/me")).json()["resource"]
+            types = (await http.get("/event_types", params={"user": me["uri"]})).json()["collection"]
+            ident = types[0]["uri"].rsplit("/", 1)[1]
+            raw: list[float] = []
+            mcp: list[float] = []
+            for _ in range(CALLS):
+                started = time.perf_counter()
+                (await http.get(f"/event_types/{ident}")).raise_for_status()
+                raw.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                result = await client.call_tool("get_event_type", {"event_type": ident})
+                mcp.append(time.perf_counter() - started)
+                assert not result.is_error
+    r, m = statistics.median(raw), statistics.median(mcp)
+    print(f"per call (get_event_type over stdio vs raw GET /event_types/{{id}}), median of {CALLS}:")
+    print(f"  raw HTTP {r * 1000:.2f} ms, via MCP {m * 1000:.2f} ms, overhead {(m - r) * 1000:.2f} ms (budget 1.5 ms)")
+
+
+async def main() -> None:
+    await cold_start()
+    await definitions()
+    await per_call()
+
+
+if __name__ == "__main__":
+    anyio.run(main)

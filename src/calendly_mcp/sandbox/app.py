@@ -1,0 +1,42 @@
+"""The sandbox as one Starlette application: Calendly, the Maton gateway, Maton's connections, controls."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount
+from starlette.types import Receive, Scope, Send
+
+from .api import calendly_app
+from .config import SandboxConfig
+from .controls import control_routes
+from .core import RAW_SEND_KEY, Sandbox
+from .frontdoor import FrontDoor
+from .gateway import DirectAuth, MatonGateway, connection_routes
+
+
+class SandboxApp(Starlette):
+    """A Starlette app that remembers the server's own `send`, which a dropped-connection fault needs."""
+
+    sandbox: Sandbox
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope[RAW_SEND_KEY] = send
+        await super().__call__(scope, receive, send)
+
+
+def create_app(config: SandboxConfig | None = None) -> SandboxApp:
+    sandbox = Sandbox(config or SandboxConfig())
+    calendly = calendly_app(sandbox)
+    routes: list[BaseRoute] = [
+        *control_routes(sandbox),
+        *connection_routes(sandbox),
+        Mount("/calendly", app=MatonGateway(sandbox, calendly)),
+        Mount("", app=DirectAuth(sandbox, calendly)),
+    ]
+    app = SandboxApp(routes=routes, middleware=[Middleware(FrontDoor, sandbox=sandbox)])
+    app.router.redirect_slashes = False
+    app.sandbox = sandbox
+    app.state.sandbox = sandbox
+    return app

@@ -1,0 +1,32 @@
+"""The sandbox's credentials and settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+SANDBOX_TOKEN = "sandbox-token"
+SANDBOX_MATON_KEY = "sandbox-key"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class SandboxConfig:
+    """How a sandbox is set up: its credentials, its clock and its limits."""
+
+    calendly_token: str = SANDBOX_TOKEN
+    maton_key: str = SANDBOX_MATON_KEY
+    # Tests pass a fixed clock so that the seed and the rate-limit windows are reproducible.
+    now: Callable[[], datetime] | None = None
+    # Calendly's limit for paid plans: requests per credential per minute.
+    rate_limit_per_minute: int = 500
+
+    def clock(self) -> datetime:
+        current = (self.now or utc_now)()
+        if current.tzinfo is None:
+            raise ValueError("SandboxConfig.now must return an aware datetime")
+        return current.astimezone(UTC)
