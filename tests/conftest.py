@@ -8,9 +8,12 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import anyio
+import anyio.abc
 import httpx2
 import pytest
 from mcp.client import Client
@@ -109,13 +112,76 @@ def stdio_server(env: dict[str, str], *args: str) -> StdioServerParameters:
     )
 
 
-@pytest.fixture(params=["direct", "gateway"])
+@pytest.fixture(scope="module", params=["direct", "gateway"])
 def mode(request: pytest.FixtureRequest) -> Mode:
     return request.param
 
 
-@pytest.fixture
-async def mcp(sandbox: SandboxProcess, mode: Mode) -> AsyncIterator[Client]:
-    """An MCP client over stdio to a server process that reaches the sandbox process in `mode`."""
-    async with Client(stdio_server(server_env(mode, sandbox.url))) as client:
+Transport = Literal["stdio", "streamable-http", "sse"]
+
+
+@asynccontextmanager
+async def connect(
+    transport: Transport, env: dict[str, str], *args: str, era: Literal["auto", "legacy"] = "auto"
+) -> AsyncIterator[Client]:
+    """An MCP client to a new server process on `transport`; HTTP servers are stopped afterwards."""
+    if transport == "stdio":
+        async with Client(stdio_server(env, *args), mode=era) as client:
+            yield client
+        return
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "calendly_mcp",
+        "serve",
+        "--transport",
+        transport,
+        "--port",
+        str(port),
+        *args,
+    ]
+    process = await anyio.open_process(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    async with process:
+        try:
+            await _wait_for_port(port, process)
+            if transport == "streamable-http":
+                target: Any = f"http://127.0.0.1:{port}/mcp"
+            else:
+                from mcp.client.sse import sse_client
+
+                target = sse_client(f"http://127.0.0.1:{port}/sse")
+                era = "legacy"  # SSE predates the 2026-07-28 protocol
+            async with Client(target, mode=era) as client:
+                yield client
+        finally:
+            process.terminate()
+            await process.wait()
+
+
+async def _wait_for_port(port: int, process: anyio.abc.Process) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.returncode is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            stream = await anyio.connect_tcp("127.0.0.1", port)
+        except OSError:
+            await anyio.sleep(0.05)
+            continue
+        await stream.aclose()
+        return
+    raise RuntimeError("server did not listen within 30 s")
+
+
+@pytest.fixture(scope="module")
+async def mcp_server(sandbox_process: SandboxProcess, mode: Mode) -> AsyncIterator[Client]:
+    """One server process per module and mode (starting one costs about a second)."""
+    async with Client(stdio_server(server_env(mode, sandbox_process.url))) as client:
         yield client
+
+
+@pytest.fixture
+def mcp(mcp_server: Client, sandbox: SandboxProcess) -> Client:
+    """An MCP client over stdio to a server process that reaches the freshly reset sandbox in `mode`."""
+    return mcp_server

@@ -31,10 +31,19 @@ async def test_read_only_and_toolsets_flags() -> None:
     async with Client(stdio_server(env, "--toolsets", "users")) as client:
         assert {t.name for t in (await client.list_tools()).tools} == {"get_current_user", "get_user"}
     async with Client(stdio_server(env | {"CALENDLY_MCP_TOOLSETS": "events"})) as client:
-        assert {t.name for t in (await client.list_tools()).tools} == {
+        names = {t.name for t in (await client.list_tools()).tools}
+        assert names == {
             "list_scheduled_events",
             "get_scheduled_event",
+            "cancel_scheduled_event",
+            "list_event_invitees",
+            "get_event_invitee",
         }
+    async with Client(stdio_server(env, "--read-only")) as client:
+        tools = (await client.list_tools()).tools
+        assert tools
+        assert all(t.annotations and t.annotations.read_only_hint for t in tools)
+        assert "create_event_invitee" not in {t.name for t in tools}
 
 
 def test_bad_setting_is_a_clear_startup_error() -> None:

@@ -16,3 +16,16 @@ class Page(BaseModel, Generic[T]):
     next_page_token: str | None = Field(
         None, description="Pass as page_token for the next page; null at the end"
     )
+
+
+class Items(BaseModel, Generic[T]):
+    """A whole Calendly list that is not paged (available times, busy times, schedules)."""
+
+    collection: list[T]
+
+
+class Deleted(BaseModel):
+    """What a successful delete or removal answers."""
+
+    deleted: bool = True
+    uri: str = Field(description="What was deleted")

@@ -53,6 +53,21 @@ class ToolSpec:
 READ = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
 )
+# Creates something new on each call (a booking, a subscription, a connection).
+CREATE = ToolAnnotations(
+    read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
+)
+# Removes or cancels; repeating it changes nothing more (the second call is refused).
+DESTROY = ToolAnnotations(
+    read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True
+)
+
+
+async def organization_uri(api: CalendlyClient, ref: str | None) -> str:
+    """The URI of the named organization, or of the current user's when none is named."""
+    if ref is None:
+        return str((await api.current_user())["current_organization"])
+    return ids.uri("organization", ids.parse_id("organization", ref))
 
 
 def state(ctx: Ctx) -> AppState:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import Field
+
 from calendly_mcp.gateway import ids
 from calendly_mcp.schemas.inputs import Count, EventTypeId, EventTypeSort, OrganizationArg, PageToken, UserArg
 from calendly_mcp.schemas.outputs import Page
@@ -13,7 +17,7 @@ async def list_event_types(
     ctx: Ctx,
     user: UserArg = None,
     organization: OrganizationArg = None,
-    active: bool | None = None,
+    active: Annotated[bool | None, Field(description="Only active (true) or inactive (false) ones")] = None,
     sort: EventTypeSort | None = None,
     count: Count = 20,
     page_token: PageToken = None,

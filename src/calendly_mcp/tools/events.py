@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -14,14 +14,17 @@ from calendly_mcp.schemas.inputs import (
     EventId,
     EventSort,
     EventStatus,
+    InviteeId,
     OrganizationArg,
     PageToken,
     Time,
     UserArg,
 )
 from calendly_mcp.schemas.outputs import Page
-from calendly_mcp.schemas.resources import Resource, ScheduledEvent
-from calendly_mcp.tools.base import READ, Ctx, ToolSpec, client, iso_utc, page, parse, user_uri
+from calendly_mcp.schemas.resources import Cancellation, Invitee, Resource, ScheduledEvent
+from calendly_mcp.tools.base import DESTROY, READ, Ctx, ToolSpec, client, iso_utc, page, parse, user_uri
+
+InviteeSort = Literal["created_at:asc", "created_at:desc"]
 
 
 async def list_scheduled_events(
@@ -66,7 +69,56 @@ async def get_scheduled_event(ctx: Ctx, event: EventId) -> ScheduledEvent:
     return parse(Resource[ScheduledEvent], await client(ctx).get(path)).resource
 
 
+async def cancel_scheduled_event(
+    ctx: Ctx,
+    event: EventId,
+    reason: Annotated[str | None, Field(max_length=10000, description="Told to the invitees")] = None,
+) -> Cancellation:
+    """Cancel a meeting for everyone; invitees are notified. Cannot be undone; never repeated by the server."""
+    event_id = ids.parse_id("scheduled_event", event)
+    body: dict[str, Any] = {} if reason is None else {"reason": reason}
+    answer = await client(ctx).post(
+        f"/scheduled_events/{event_id}/cancellation",
+        body,
+        check=f"Call get_scheduled_event with event={event_id}: status 'canceled' means it was done.",
+    )
+    return parse(Resource[Cancellation], answer).resource
+
+
+async def list_event_invitees(
+    ctx: Ctx,
+    event: EventId,
+    status: EventStatus | None = None,
+    email: Annotated[Email | None, Field(description="Only this invitee")] = None,
+    sort: InviteeSort = "created_at:asc",
+    count: Count = 20,
+    page_token: PageToken = None,
+) -> Page[Invitee]:
+    """People booked into a meeting, with their answers, time zone and cancel/reschedule links."""
+    event_id = ids.parse_id("scheduled_event", event)
+    params: dict[str, str | int | bool | None] = {
+        "status": status, "email": email, "sort": sort, "count": count, "page_token": page_token,
+    }  # fmt: skip
+    return page(Invitee, await client(ctx).get(f"/scheduled_events/{event_id}/invitees", params))
+
+
+async def get_event_invitee(
+    ctx: Ctx,
+    invitee: InviteeId,
+    event: Annotated[
+        str | None, Field(max_length=256, description="Scheduled event id or URI, with a bare invitee id")
+    ] = None,
+) -> Invitee:
+    """One invitee of a meeting."""
+    event_id, invitee_id = ids.parse_invitee(event, invitee)
+    answer = await client(ctx).get(f"/scheduled_events/{event_id}/invitees/{invitee_id}")
+    return parse(Resource[Invitee], answer).resource
+
+
 TOOLS = [
     ToolSpec(list_scheduled_events, "events", "List scheduled events", READ),
     ToolSpec(get_scheduled_event, "events", "Get scheduled event", READ),
+    ToolSpec(cancel_scheduled_event, "events", "Cancel scheduled event", DESTROY),
+    ToolSpec(list_event_invitees, "events", "List event invitees", READ),
+    ToolSpec(get_event_invitee, "events", "Get event invitee", READ),
 ]

@@ -14,10 +14,28 @@ from mcp.server.mcpserver.tools.base import Tool
 
 from calendly_mcp.gateway.errors import CalendlyMcpError
 from calendly_mcp.settings import Settings
-from calendly_mcp.tools import event_types, events, users
+from calendly_mcp.tools import (
+    availability,
+    connections,
+    event_types,
+    events,
+    organization,
+    scheduling,
+    users,
+    webhooks,
+)
 from calendly_mcp.tools.base import ToolSpec
 
-ALL_TOOLS: tuple[ToolSpec, ...] = (*users.TOOLS, *event_types.TOOLS, *events.TOOLS)
+ALL_TOOLS: tuple[ToolSpec, ...] = (
+    *users.TOOLS,
+    *event_types.TOOLS,
+    *events.TOOLS,
+    *scheduling.TOOLS,
+    *availability.TOOLS,
+    *organization.TOOLS,
+    *webhooks.TOOLS,
+    *connections.TOOLS,
+)
 
 # Output schemas, generated from the pydantic models by `make snapshots` and checked against them by the
 # tests. Generating them at start-up costs about 13 ms a tool (pydantic's JSON-schema walk over the nested

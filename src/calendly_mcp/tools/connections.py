@@ -1,0 +1,74 @@
+"""Connections: the Maton gateway's links to Calendly accounts (gateway mode only)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from calendly_mcp.schemas.inputs import ConnectionId
+from calendly_mcp.schemas.outputs import Deleted
+from calendly_mcp.schemas.resources import Connection
+from calendly_mcp.tools.base import CREATE, DESTROY, READ, Ctx, ToolSpec, client, parse
+
+
+class Connections(BaseModel):
+    connections: list[Connection]
+
+
+class ConnectionEnvelope(BaseModel):
+    connection: Connection
+
+
+class NewConnection(BaseModel):
+    connection: Connection
+    next_step: str = Field(description="What the user must do to finish")
+
+
+async def list_connections(
+    ctx: Ctx,
+    status: Annotated[
+        Literal["ACTIVE", "PENDING", "FAILED"] | None, Field(description="Only this status")
+    ] = None,
+) -> Connections:
+    """Maton connections to Calendly accounts; MATON_CONNECTION picks one, else the oldest ACTIVE is used."""
+    answer = await client(ctx).ctrl("GET", "/connections", params={"app": "calendly", "status": status})
+    return parse(Connections, answer)
+
+
+async def create_connection(ctx: Ctx) -> NewConnection:
+    """Start connecting a Calendly account to Maton; returns the URL the user must open to sign in."""
+    answer = await client(ctx).ctrl(
+        "POST",
+        "/connections",
+        body={"app": "calendly"},
+        check="Call list_connections to see whether it was created.",
+    )
+    connection = parse(ConnectionEnvelope, answer).connection
+    step = f"Open {connection.url} in a browser and sign in to Calendly; the connection then becomes ACTIVE."
+    return NewConnection(connection=connection, next_step=step)
+
+
+async def get_connection(ctx: Ctx, connection_id: ConnectionId) -> Connection:
+    """One Maton connection: status (PENDING until the user signs in, then ACTIVE) and its URL."""
+    return parse(
+        ConnectionEnvelope, await client(ctx).ctrl("GET", f"/connections/{connection_id}")
+    ).connection
+
+
+async def delete_connection(ctx: Ctx, connection_id: ConnectionId) -> Deleted:
+    """Delete a Maton connection; the gateway can no longer reach that Calendly account."""
+    await client(ctx).ctrl(
+        "DELETE",
+        f"/connections/{connection_id}",
+        check=f"Call get_connection with connection_id={connection_id}: a 404 means it is gone.",
+    )
+    return Deleted(uri=connection_id)
+
+
+TOOLS = [
+    ToolSpec(list_connections, "connections", "List Maton connections", READ),
+    ToolSpec(create_connection, "connections", "Create Maton connection", CREATE),
+    ToolSpec(get_connection, "connections", "Get Maton connection", READ),
+    ToolSpec(delete_connection, "connections", "Delete Maton connection", DESTROY),
+]

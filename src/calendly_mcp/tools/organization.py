@@ -1,0 +1,35 @@
+"""Organization: who belongs to it, with which role."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from calendly_mcp.schemas.inputs import Count, Email, MyOrganization, PageToken
+from calendly_mcp.schemas.outputs import Page
+from calendly_mcp.schemas.resources import OrganizationMembership
+from calendly_mcp.tools.base import READ, Ctx, ToolSpec, client, organization_uri, page, user_uri
+
+
+async def list_organization_memberships(
+    ctx: Ctx,
+    organization: MyOrganization = None,
+    user: Annotated[str | None, Field(max_length=256, description="Only this user's membership")] = None,
+    email: Annotated[Email | None, Field(description="Only the member with this e-mail")] = None,
+    count: Count = 20,
+    page_token: PageToken = None,
+) -> Page[OrganizationMembership]:
+    """Members of an organization (default: yours) with role (owner, admin, user) and profile."""
+    api = client(ctx)
+    params: dict[str, str | int | bool | None] = {
+        "organization": await organization_uri(api, organization),
+        "user": await user_uri(api, user) if user is not None else None,
+        "email": email,
+        "count": count,
+        "page_token": page_token,
+    }
+    return page(OrganizationMembership, await api.get("/organization_memberships", params))
+
+
+TOOLS = [ToolSpec(list_organization_memberships, "organization", "List organization members", READ)]
