@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from calendly_mcp.gateway import ids
 from calendly_mcp.gateway.client import JSON, CalendlyClient
-from calendly_mcp.gateway.errors import InvalidResponseError
+from calendly_mcp.gateway.errors import APIStatusError, CalendlyMcpError, InvalidResponseError
 from calendly_mcp.schemas.outputs import Page
 from calendly_mcp.schemas.resources import Collection
 from calendly_mcp.settings import Settings
@@ -108,3 +108,35 @@ async def user_uri(api: CalendlyClient, ref: str | None) -> str:
     if ref is None or ref == "me" or ref == f"{ids.API_ORIGIN}/users/me":
         return str((await api.current_user())["uri"])
     return ids.uri("user", ids.parse_id("user", ref))
+
+
+# What to do next, for the Calendly answers a model meets most (matched on Calendly's own words).
+_NEXT_STEPS: tuple[tuple[str, str], ...] = (
+    (
+        "already_filled",
+        "That start time is no longer offered: call list_event_type_available_times and pick a slot it returns.",
+    ),
+    (
+        "invalid_location_choice",
+        "Use a location kind the event type offers (get_event_type shows its locations).",
+    ),
+    ("already canceled", "Nothing to do: the meeting is already canceled."),
+    ("in the past", "Meetings that have already started cannot be canceled."),
+    ("paid calendly plans", "This needs a paid Calendly plan: upgrade the account."),
+    (
+        "hook with this url already exists",
+        "A subscription for this URL exists: find it with list_webhook_subscriptions.",
+    ),
+    ("also specify organization", "Pass organization (your current_organization) together with user."),
+)
+
+
+def explain(error: CalendlyMcpError) -> str:
+    """The text a model reads for a failure: what failed, Calendly's words, and what to do next."""
+    text = str(error)
+    if isinstance(error, APIStatusError):
+        words = " ".join([error.message, *(str(d) for d in error.details)]).lower()
+        for marker, step in _NEXT_STEPS:
+            if marker in words:
+                return f"{text}\n{step}"
+    return text

@@ -24,7 +24,7 @@ from calendly_mcp.tools import (
     users,
     webhooks,
 )
-from calendly_mcp.tools.base import ToolSpec
+from calendly_mcp.tools.base import ToolSpec, explain
 
 ALL_TOOLS: tuple[ToolSpec, ...] = (
     *users.TOOLS,
@@ -73,7 +73,7 @@ def to_mcp(spec: ToolSpec, output_schemas: dict[str, dict[str, Any]] | None = No
             return await handler(*args, **kwargs)
         except CalendlyMcpError as exc:
             # `from None`: the message is the whole story; no chained traceback travels on.
-            raise ToolError(str(exc)) from None
+            raise ToolError(explain(exc)) from None
 
     functools.update_wrapper(call, handler)
     known = (output_schemas or {}).get(spec.name)
