@@ -71,7 +71,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("create_event_invitee", {**BOOK, "start_time": "2026-12-24T10:00:00"}, "has no UTC offset"),
     ("create_event_invitee", {**BOOK, "name": None}, "name, or first_name"),
     ("create_event_invitee", {**BOOK, "timezone": "Mars/Olympus_Mons"}, "is not an IANA time zone"),
-    ("create_event_invitee", {**BOOK, "email": "ann-at-example"}, "pattern"),
+    ("create_event_invitee", {**BOOK, "email": "ann-at-example"}, "is not an e-mail address"),
     ("create_event_invitee", {**BOOK, "guests": [f"g{i}@example.com" for i in range(11)]}, "at most 10"),
     ("create_event_invitee", {**BOOK, "location_kind": "physical"}, "needs `location`"),
     ("create_event_invitee", {**BOOK, "location": "Room 4"}, "needs `location_kind`"),
@@ -88,7 +88,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "create_webhook_subscription",
         {"url": "ftp://example.com/hook", "events": ["invitee.created"]},
-        "pattern",
+        "is not an http(s) URL",
     ),
     ("create_webhook_subscription", {"url": "https://example.com/hook", "events": []}, "at least 1"),
     (

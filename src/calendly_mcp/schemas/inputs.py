@@ -29,37 +29,46 @@ def _require_offset(value: Any) -> Any:
 
 Time = Annotated[AwareDatetime, BeforeValidator(_require_offset)]
 
-UserArg = Annotated[
-    str | None,
-    Field(max_length=256, description="User id or URI; omit for the current user"),
-]
-UserId = Annotated[str, Field(max_length=256, description="User id or URI, or 'me'")]
-EventTypeId = Annotated[str, Field(max_length=256, description="Event type id or URI")]
-EventId = Annotated[str, Field(max_length=256, description="Scheduled event id or URI")]
+UserArg = Annotated[str | None, Field(max_length=256, description="User id/URI; default: you")]
+UserId = Annotated[str, Field(max_length=256, description="User id/URI, or 'me'")]
+EventTypeId = Annotated[str, Field(max_length=256, description="Event type id/URI")]
+EventId = Annotated[str, Field(max_length=256, description="Scheduled event id/URI")]
 OrganizationArg = Annotated[
-    str | None,
-    Field(
-        max_length=256, description="Organization id or URI; lists the whole organization instead of one user"
-    ),
+    str | None, Field(max_length=256, description="Organization id/URI: whole organization instead of a user")
 ]
 MyOrganization = Annotated[
-    str | None,
-    Field(max_length=256, description="Organization id or URI; omit for yours"),
+    str | None, Field(max_length=256, description="Organization id/URI; default: yours")
 ]
 Count = Annotated[int, Field(ge=1, le=100, description="Page size")]
+
+_TOKEN = re.compile(r"[!-~]+")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _printable(value: str) -> str:
+    if not _TOKEN.fullmatch(value):
+        raise ValueError("page_token must be the next_page_token a previous page returned")
+    return value
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.fullmatch(value):
+        raise ValueError(f"{value[:80]!r} is not an e-mail address")
+    return value
+
+
+# The checks stay exact; the schema says them the short way (format: email) to keep tool lists small.
 PageToken = Annotated[
     str | None,
-    Field(
-        min_length=1, max_length=512, pattern=r"^[!-~]+$", description="next_page_token of the previous page"
-    ),
+    Field(max_length=512, description="next_page_token of the previous page"),
+    AfterValidator(lambda v: v if v is None else _printable(v)),
 ]
-Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)]
 EventStatus = Literal["active", "canceled"]
 EventSort = Literal["start_time:asc", "start_time:desc"]
-EventTypeSort = Literal[
-    "name:asc", "name:desc", "position:asc", "position:desc", "created_at:asc", "created_at:desc",
-    "updated_at:asc", "updated_at:desc",
-]  # fmt: skip
+EventTypeSort = Annotated[
+    str, Field(pattern=r"^(name|position|created_at|updated_at):(asc|desc)$", description="field:asc|desc")
+]
 
 
 def _check_timezone(value: str) -> str:
@@ -80,9 +89,19 @@ WebhookId = Annotated[str, Field(max_length=256, description="Webhook subscripti
 ConnectionId = Annotated[
     str, Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Maton connection id")
 ]
+_URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
+
+
+def _url(value: str) -> str:
+    if not _URL.fullmatch(value):
+        raise ValueError(f"{value[:80]!r} is not an http(s) URL")
+    return value
+
+
 CallbackUrl = Annotated[
     str,
-    Field(max_length=2048, pattern=r"^https?://[^\s/?#]+[^\s]*$", description="URL Calendly will POST to"),
+    Field(max_length=2048, json_schema_extra={"format": "uri"}, description="URL Calendly will POST to"),
+    AfterValidator(_url),
 ]
 WebhookScope = Literal["user", "organization", "group"]
 WebhookEvent = Literal[

@@ -42,6 +42,18 @@ def _serve_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sandbox", action="store_true", help="serve against an embedded sandbox")
     parser.add_argument("--read-only", action="store_true", help="expose only tools that change nothing")
     parser.add_argument("--toolsets", default=None, help="comma list of toolsets to expose")
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="serve HTTP on a non-loopback address without CALENDLY_MCP_AUTH_TOKEN (something else authenticates)",
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name clients use (needed when not on loopback; repeatable)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -76,10 +88,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     server = build_server(settings, sandbox=args.sandbox)
     if args.transport == "stdio":
         server.run()
-    elif args.transport == "sse":
-        server.run("sse", host=args.host, port=args.port)
-    else:
-        server.run("streamable-http", host=args.host, port=args.port)
+        return
+    from calendly_mcp.server.http import RefusedToServe, serve_http
+
+    try:
+        serve_http(
+            server,
+            args.transport,
+            args.host,
+            args.port,
+            auth_token=settings.calendly_mcp_auth_token,
+            allow_remote=args.allow_remote,
+            allowed_hosts=args.allowed_host,
+        )
+    except RefusedToServe as exc:
+        sys.exit(f"calendly-mcp: {exc}")
 
 
 def _load_settings(args: argparse.Namespace):  # -> Settings, imported lazily with pydantic-settings

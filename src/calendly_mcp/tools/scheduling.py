@@ -34,9 +34,7 @@ async def create_event_invitee(
     ] = None,
     location: Annotated[
         str | None,
-        Field(
-            max_length=1000, description="Address/phone/text for physical, outbound_call, ask_invitee, custom"
-        ),
+        Field(max_length=1000, description="Text for kinds physical, outbound_call, ask_invitee, custom"),
     ] = None,
     answers: Annotated[
         dict[str, Annotated[str, Field(max_length=10000)]] | None,
@@ -44,7 +42,7 @@ async def create_event_invitee(
     ] = None,
     guests: Annotated[list[Email] | None, Field(max_length=10, description="Guest e-mails")] = None,
 ) -> Invitee:
-    """Book a meeting: creates the invitee and the event, and Calendly e-mails them. Never repeated by the server."""
+    """Book a meeting in an offered slot; Calendly e-mails the invitee. Never repeated by the server."""
     if start_time <= datetime.now(UTC):
         raise InvalidInputError(
             f"start_time {iso_utc(start_time)} is not in the future",
