@@ -55,6 +55,13 @@ class SandboxProcess:
     def info(self) -> dict[str, Any]:
         return httpx2.get(f"{self.url}/_sandbox/info").json()
 
+    def inbox(self, name: str) -> list[dict[str, Any]]:
+        """Deliveries the sandbox POSTed to its own receiver, once none is in flight."""
+        httpx2.post(
+            f"{self.url}/_sandbox/deliveries/wait", params={"timeout": 10}, timeout=15
+        ).raise_for_status()
+        return httpx2.get(f"{self.url}/_sandbox/inbox/{name}").json()
+
 
 def start_sandbox_process() -> SandboxProcess:
     port = free_port()

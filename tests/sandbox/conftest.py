@@ -42,3 +42,9 @@ async def control(box: RunningSandbox) -> AsyncIterator[httpx2.AsyncClient]:
     """A client with no credentials: for /_sandbox/ controls and for auth failures."""
     async with httpx2.AsyncClient(base_url=box.url) as client:
         yield client
+
+
+@pytest.fixture(params=["direct", "gateway"])
+def either(request: pytest.FixtureRequest) -> httpx2.AsyncClient:
+    """The owner through either door (the gateway's default connection is the owner's): run twice."""
+    return request.getfixturevalue(request.param)

@@ -10,6 +10,7 @@ import pytest
 
 from calendly_mcp.sandbox import RunningSandbox
 
+from .helpers import API, book, booking, call, path_of, window
 from .openapi import path_template, validate_response
 
 pytestmark = pytest.mark.anyio
@@ -203,3 +204,73 @@ async def test_gateway_answers_validate(gateway: httpx2.AsyncClient) -> None:
     assert body["pagination"]["next_page"].startswith("https://api.calendly.com/scheduled_events?")
     await check(gateway, "/event_types", 400)
     await check(gateway, "/no/such/path", 404)
+
+
+async def test_scheduling_and_webhook_answers_validate(either: httpx2.AsyncClient) -> None:
+    """Every answer of the availability, booking, cancellation and webhook routes, through both doors."""
+    client = either
+    owner = await me(client)
+    org = owner["current_organization"]
+    types = await walk(client, "/event_types", {"user": owner["uri"], "active": "true"})
+    event_type = next(et["uri"] for et in types if et["slug"] == "15min")
+    times = await call(
+        client, "GET", "/event_type_available_times", 200, params={"event_type": event_type, **window(7)}
+    )
+    start = times["collection"][0]["start_time"]
+    await call(
+        client, "GET", "/event_type_available_times", 400, params={"event_type": event_type, **window(40)}
+    )
+    await call(
+        client,
+        "GET",
+        "/event_type_available_times",
+        404,
+        params={"event_type": f"{API}/event_types/x", **window(1)},
+    )
+    await call(client, "GET", "/user_busy_times", 200, params={"user": owner["uri"], **window(7)})
+    await call(client, "GET", "/user_busy_times", 400, params={"user": owner["uri"], **window(8)})
+    await call(
+        client, "GET", "/user_busy_times", 403, params={"user": f"{API}/users/ZZZZZZZZZZZZZZZZ", **window(1)}
+    )
+
+    invitee = (await book(client, booking(event_type, start)))["resource"]
+    await book(client, booking(event_type, start), 400)
+    await book(client, booking(f"{API}/event_types/00000000-0000-0000-0000-000000000000", start), 404)
+    event = path_of(invitee["event"])
+    await call(client, "GET", event, 200)
+    await call(client, "POST", f"{event}/cancellation", 201, json={"reason": "Validation run"})
+    await call(client, "POST", f"{event}/cancellation", 403, json={})
+    await call(client, "POST", "/scheduled_events/nope/cancellation", 404, json={})
+
+    hook = {
+        "url": "https://hooks.example.com/spec",
+        "events": ["invitee.created"],
+        "organization": org,
+        "scope": "organization",
+    }
+    created = (await call(client, "POST", "/webhook_subscriptions", 201, json={**hook, "signing_key": "k"}))[
+        "resource"
+    ]
+    await call(client, "POST", "/webhook_subscriptions", 409, json=hook)
+    await call(client, "POST", "/webhook_subscriptions", 400, json={**hook, "events": ["nope"]})
+    await call(client, "POST", "/webhook_subscriptions", 403, json={**hook, "organization": FOREIGN_ORG})
+    await walk(client, "/webhook_subscriptions", {"organization": org, "scope": "organization", "count": 1})
+    await call(client, "GET", "/webhook_subscriptions", 400, params={"organization": org})
+    await call(client, "GET", path_of(created["uri"]), 200)
+    await call(client, "DELETE", path_of(created["uri"]), 204)
+    await call(client, "GET", path_of(created["uri"]), 404)
+    await call(client, "DELETE", path_of(created["uri"]), 404)
+
+
+async def test_new_routes_refuse_without_a_token(control: httpx2.AsyncClient) -> None:
+    for method, path in (
+        ("GET", "/event_type_available_times"),
+        ("GET", "/user_busy_times"),
+        ("POST", "/invitees"),
+        ("POST", "/scheduled_events/x/cancellation"),
+        ("GET", "/webhook_subscriptions"),
+        ("POST", "/webhook_subscriptions"),
+        ("GET", "/webhook_subscriptions/x"),
+        ("DELETE", "/webhook_subscriptions/x"),
+    ):
+        await call(control, method, path, 401, json={} if method == "POST" else None)

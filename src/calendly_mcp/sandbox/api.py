@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -239,20 +237,8 @@ class CalendlyAPI:
         return JSONResponse({"resource": schedule.to_api()})
 
 
-async def _calendly_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, CalendlyError)
-    return error_response(exc)
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    # Unknown paths and unsupported methods get Calendly's 404 body, as Calendly answers them.
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
-    return error_response(not_found() if status in (404, 405) else CalendlyError(status, "Error", str(exc)))
-
-
-def calendly_app(sandbox: Sandbox) -> Starlette:
-    api = CalendlyAPI(sandbox)
-    routes = [
+def read_routes(api: CalendlyAPI) -> list[Route]:
+    return [
         Route("/users/me", api.users_me),
         Route("/users/{uuid}", api.user),
         Route("/organizations/{uuid}", api.organization),
@@ -267,10 +253,3 @@ def calendly_app(sandbox: Sandbox) -> Starlette:
         Route("/user_availability_schedules", api.availability_schedules),
         Route("/user_availability_schedules/{uuid}", api.availability_schedule),
     ]
-    app = Starlette(
-        routes=routes,
-        exception_handlers={CalendlyError: _calendly_error, HTTPException: _http_error},
-    )
-    # Calendly does not redirect "/users/me/" to "/users/me"; it answers 404.
-    app.router.redirect_slashes = False
-    return app

@@ -7,7 +7,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.types import Receive, Scope, Send
 
-from .api import calendly_app
+from .calendly import calendly_app
 from .config import SandboxConfig
 from .controls import control_routes
 from .core import RAW_SEND_KEY, Sandbox
@@ -35,7 +35,12 @@ def create_app(config: SandboxConfig | None = None) -> SandboxApp:
         Mount("/calendly", app=MatonGateway(sandbox, calendly)),
         Mount("", app=DirectAuth(sandbox, calendly)),
     ]
-    app = SandboxApp(routes=routes, middleware=[Middleware(FrontDoor, sandbox=sandbox)])
+    app = SandboxApp(
+        routes=routes,
+        middleware=[Middleware(FrontDoor, sandbox=sandbox)],
+        # The lifespan owns the webhook deliveries' tasks, so none outlives the app.
+        lifespan=lambda _app: sandbox.deliveries.running(),
+    )
     app.router.redirect_slashes = False
     app.sandbox = sandbox
     app.state.sandbox = sandbox

@@ -24,6 +24,12 @@ class SandboxConfig:
     now: Callable[[], datetime] | None = None
     # Calendly's limit for paid plans: requests per credential per minute.
     rate_limit_per_minute: int = 500
+    # Calendly's own Scheduling API limit on POST /invitees, per user per minute (its hourly and daily
+    # limits are not simulated).
+    booking_rate_limit_per_minute: int = 10
+    # Webhook deliveries: the timeout of one POST, and the pauses before each retry (two retries).
+    webhook_timeout_seconds: float = 3.0
+    webhook_retry_delays: tuple[float, ...] = (0.5, 2.0)
 
     def clock(self) -> datetime:
         current = (self.now or utc_now)()

@@ -1,16 +1,20 @@
-"""The sandbox's own controls under /_sandbox/: reset, request log, faults, info, OAuth completion."""
+"""The sandbox's own controls under /_sandbox/: reset, logs, faults, deliveries, inbox, info, OAuth completion."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .availability import AVAILABLE_TIMES_MAX_DAYS, BUSY_TIMES_MAX_DAYS, slot_step
+from .booking import NEEDS_VALUE
 from .core import Sandbox
+from .deliveries import Received
 from .faults import Fault, FaultSpecError
-from .model import User
+from .model import EventType, State, User
 from .store import id_from_uri
 
 
@@ -50,6 +54,41 @@ class Controls:
         self.sandbox.faults.clear()
         return Response(status_code=204)
 
+    async def deliveries(self, request: Request) -> Response:
+        return JSONResponse([attempt.to_json() for attempt in self.sandbox.deliveries.log])
+
+    async def clear_deliveries(self, request: Request) -> Response:
+        self.sandbox.deliveries.clear()
+        return Response(status_code=204)
+
+    async def wait_deliveries(self, request: Request) -> Response:
+        """Answer once no delivery is in flight (or after `timeout` seconds, 10 by default), with the log."""
+        try:
+            timeout = float(request.query_params.get("timeout", "10"))
+        except ValueError:
+            return _problem(400, "timeout must be a number of seconds")
+        idle = False
+        with anyio.move_on_after(min(max(timeout, 0.0), 60.0)):
+            await self.sandbox.deliveries.wait_idle()
+            idle = True
+        log = [attempt.to_json() for attempt in self.sandbox.deliveries.log]
+        return JSONResponse({"idle": idle, "deliveries": log})
+
+    async def receive(self, request: Request) -> Response:
+        received = Received(
+            dict(request.headers), (await request.body()).decode("utf-8", "replace"), self.sandbox.store.now()
+        )
+        self.sandbox.inbox.boxes.setdefault(request.path_params["name"], []).append(received)
+        return JSONResponse({"received": True})
+
+    async def inbox(self, request: Request) -> Response:
+        box = self.sandbox.inbox.boxes.get(request.path_params["name"], [])
+        return JSONResponse([message.to_json() for message in box])
+
+    async def clear_inbox(self, request: Request) -> Response:
+        self.sandbox.inbox.boxes.pop(request.path_params["name"], None)
+        return Response(status_code=204)
+
     async def info(self, request: Request) -> Response:
         store = self.sandbox.store
         state = store.state
@@ -81,12 +120,23 @@ class Controls:
                     for c in state.connections.values()
                 ],
                 "event_types": [
-                    {"uri": et.uri, "name": et.name, "owner": state.users[et.owner].uri, "active": et.active}
-                    for et in state.event_types.values()
+                    event_type_info(et, state.users[et.owner]) for et in state.event_types.values()
                 ],
                 "examples": {
                     "next_event_of_owner": next((e.uri for e in upcoming if owner.uuid in e.hosts), None),
                     "canceled_events": [e.uri for e in state.events.values() if e.status == "canceled"],
+                    # Per user, an active event type with a single location that needs nothing typed
+                    # and no required question: the simplest thing to book.
+                    "bookable_event_types": {
+                        state.users[user].uri: ident for user, ident in simplest_bookable(state).items()
+                    },
+                },
+                "inbox_url": f"{str(request.base_url).rstrip('/')}/_sandbox/inbox/{{name}}",
+                "rules": {
+                    "available_times_max_days": AVAILABLE_TIMES_MAX_DAYS,
+                    "busy_times_max_days": BUSY_TIMES_MAX_DAYS,
+                    "slot_step_minutes": "15 for event types shorter than 30 minutes, else 30",
+                    "booking_rate_limit_per_minute": self.sandbox.config.booking_rate_limit_per_minute,
                 },
             }
         )
@@ -115,6 +165,37 @@ class Controls:
         return JSONResponse({"connection": connection.to_api()})
 
 
+def event_type_info(event_type: EventType, owner: User) -> dict[str, Any]:
+    return {
+        "uri": event_type.uri,
+        "name": event_type.name,
+        "owner": owner.uri,
+        "active": event_type.active,
+        "kind": event_type.kind,
+        "duration": event_type.duration,
+        "invitees_limit": event_type.invitees_limit,
+        "slot_step_minutes": int(slot_step(event_type.duration).total_seconds() // 60),
+        "location_kinds": [location["kind"] for location in event_type.locations],
+        "required_questions": [q.name for q in event_type.custom_questions if q.enabled and q.required],
+    }
+
+
+def simplest_bookable(state: State) -> dict[str, str]:
+    """For each user, the URI of their first active solo event type that is simplest to book."""
+    found: dict[str, str] = {}
+    for et in sorted(state.event_types.values(), key=lambda et: (et.owner, et.position)):
+        simple = (
+            et.active
+            and et.kind == "solo"
+            and len(et.locations) == 1
+            and et.locations[0]["kind"] not in NEEDS_VALUE
+            and not any(q.enabled and q.required for q in et.custom_questions)
+        )
+        if simple and et.owner not in found:
+            found[et.owner] = et.uri
+    return found
+
+
 def control_routes(sandbox: Sandbox) -> list[Route]:
     controls = Controls(sandbox)
     return [
@@ -125,5 +206,11 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
         Route("/_sandbox/faults", controls.add_fault, methods=["POST"]),
         Route("/_sandbox/faults", controls.clear_faults, methods=["DELETE"]),
         Route("/_sandbox/info", controls.info, methods=["GET"]),
+        Route("/_sandbox/deliveries", controls.deliveries, methods=["GET"]),
+        Route("/_sandbox/deliveries", controls.clear_deliveries, methods=["DELETE"]),
+        Route("/_sandbox/deliveries/wait", controls.wait_deliveries, methods=["POST"]),
+        Route("/_sandbox/inbox/{name}", controls.receive, methods=["POST"]),
+        Route("/_sandbox/inbox/{name}", controls.inbox, methods=["GET"]),
+        Route("/_sandbox/inbox/{name}", controls.clear_inbox, methods=["DELETE"]),
         Route("/_sandbox/connections/{connection_id}/activate", controls.activate, methods=["POST"]),
     ]

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from .config import SandboxConfig
+from .deliveries import Deliverer, Inbox
 from .faults import FaultQueue
 from .store import Store
 
@@ -48,8 +49,9 @@ class RateLimit:
 class RateLimiter:
     """Fixed one-minute windows per credential, as Calendly's per-user limit."""
 
-    def __init__(self, config: SandboxConfig) -> None:
+    def __init__(self, config: SandboxConfig, per_minute: int | None = None) -> None:
         self._config = config
+        self._per_minute = per_minute
         self._used: dict[str, tuple[int, int]] = {}
 
     def clear(self) -> None:
@@ -63,7 +65,7 @@ class RateLimiter:
         previous_window, used = self._used.get(key, (window, 0))
         used = used + 1 if previous_window == window else 1
         self._used[key] = (window, used)
-        limit = self._config.rate_limit_per_minute
+        limit = self._per_minute if self._per_minute is not None else self._config.rate_limit_per_minute
         reset = max(1, math.ceil((window + 1) * 60 - stamp))
         return RateLimit(limit, max(limit - used, 0), reset, used > limit)
 
@@ -74,13 +76,19 @@ class Sandbox:
         self.store = Store(config.clock)
         self.faults = FaultQueue()
         self.limits = RateLimiter(config)
+        self.booking_limits = RateLimiter(config, per_minute=config.booking_rate_limit_per_minute)
         self.requests: list[RequestRecord] = []
+        self.deliveries = Deliverer(config)
+        self.inbox = Inbox()
 
     def reset(self) -> None:
         self.store.reset()
         self.faults.clear()
         self.limits.clear()
+        self.booking_limits.clear()
         self.requests.clear()
+        self.deliveries.clear()
+        self.inbox.clear()
 
 
 # Keys the sandbox's layers leave in the ASGI scope for the layers inside them.

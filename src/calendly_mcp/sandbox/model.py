@@ -421,6 +421,54 @@ class Connection:
 
 
 @dataclass
+class BusyBlock:
+    """A block on a user's connected external calendar (Google, Outlook): busy, but not a Calendly meeting."""
+
+    user: str
+    start_time: datetime
+    end_time: datetime
+    summary: str
+
+
+WebhookScope = Literal["organization", "user", "group"]
+
+
+@dataclass
+class WebhookSubscription:
+    uuid: str
+    callback_url: str
+    events: list[str]
+    scope: WebhookScope
+    organization: str
+    user: str | None
+    creator: str
+    created_at: datetime
+    # Never rendered, logged or echoed: only used to sign deliveries.
+    signing_key: str | None = field(default=None, repr=False)
+    state: Literal["active", "disabled"] = "active"
+
+    @property
+    def uri(self) -> str:
+        return uri("webhook_subscriptions", self.uuid)
+
+    def to_api(self) -> JSONDict:
+        return {
+            "uri": self.uri,
+            "callback_url": self.callback_url,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.created_at),
+            "retry_started_at": None,
+            "state": self.state,
+            "events": list(self.events),
+            "scope": self.scope,
+            "organization": uri("organizations", self.organization),
+            "user": None if self.user is None else uri("users", self.user),
+            "group": None,
+            "creator": uri("users", self.creator),
+        }
+
+
+@dataclass
 class State:
     """Everything the sandbox's Calendly and Maton know; reseeded on reset."""
 
@@ -432,3 +480,5 @@ class State:
     events: dict[str, ScheduledEvent]
     connections: dict[str, Connection]
     seeded_at: datetime
+    busy_blocks: list[BusyBlock] = field(default_factory=list[BusyBlock])
+    webhooks: dict[str, WebhookSubscription] = field(default_factory=dict[str, WebhookSubscription])

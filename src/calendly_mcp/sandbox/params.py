@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -54,14 +56,14 @@ class Query:
 
     def time(self, name: str) -> datetime | None:
         raw = self.get(name)
-        if raw is None:
-            return None
-        try:
-            moment = datetime.fromisoformat(raw)
-        except ValueError:
-            raise invalid_argument(name, "must be a valid ISO 8601 date-time") from None
         # Calendly reads times without an offset as UTC.
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return None if raw is None else parse_time(name, raw)
+
+    def required_time(self, name: str) -> datetime:
+        moment = self.time(name)
+        if moment is None:
+            raise invalid_argument(name, "is required")
+        return moment
 
     def sort(self, allowed: tuple[str, ...], default: str) -> list[tuple[str, bool]]:
         """`field:asc|desc[,...]` as (field, descending) pairs."""
@@ -74,3 +76,28 @@ class Query:
                 )
             result.append((field, direction == "desc"))
         return result
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    """The request's JSON body as an object; an empty body is an empty object; anything else is a 400."""
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body: Any = json.loads(raw)
+    except ValueError:
+        raise invalid_argument("body", "must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise invalid_argument("body", "must be a JSON object")
+    return body  # pyright: ignore[reportUnknownVariableType]
+
+
+def parse_time(name: str, raw: object) -> datetime:
+    """An ISO 8601 date-time from a JSON body, as UTC; times without an offset are UTC, as in queries."""
+    if not isinstance(raw, str) or not raw:
+        raise invalid_argument(name, "must be a valid ISO 8601 date-time")
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise invalid_argument(name, "must be a valid ISO 8601 date-time") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

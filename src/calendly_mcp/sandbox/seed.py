@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from .errors import JSONDict
 from .model import (
     AvailabilitySchedule,
+    BusyBlock,
     Cancellation,
     Connection,
     CustomQuestion,
@@ -223,8 +224,11 @@ def _schedule(person: _Person, now: datetime) -> AvailabilitySchedule:
     )
 
 
-def _location(config: JSONDict, ident: str, invitee_tz: str) -> JSONDict:
-    """What a meeting booked with this location configuration reports as its location."""
+def meeting_location(config: JSONDict, ident: str, invitee_tz: str, given: str | None = None) -> JSONDict:
+    """What a meeting booked with this location configuration reports as its location.
+
+    `given` is what the invitee typed (their phone number, an address of their choosing, ...).
+    """
     digits = str(int(hashlib.sha256(ident.encode()).hexdigest(), 16))[:10]
     kind = config["kind"]
     if kind == "zoom_conference":
@@ -247,17 +251,29 @@ def _location(config: JSONDict, ident: str, invitee_tz: str) -> JSONDict:
             "status": "pushed",
             "join_url": f"https://meet.google.com/{letters[:3]}-{letters[3:7]}-{letters[7:10]}",
         }
-    if kind == "physical":
+    if kind in ("gotomeeting_conference", "microsoft_teams_conference", "webex_conference"):
+        kind_type = "gotomeeting" if kind == "gotomeeting_conference" else kind
         return {
-            "type": "physical",
-            "location": config["location"],
-            "additional_info": config["additional_info"],
+            "type": kind_type,
+            "status": "pushed",
+            "join_url": f"https://meet.example.com/{kind_type}/{digits}",
+            "data": {"id": digits},
         }
+    if kind == "physical":
+        body: JSONDict = {"type": "physical", "location": config.get("location") or given or ""}
+        if "additional_info" in config:
+            body["additional_info"] = config["additional_info"]
+        return body
     if kind == "inbound_call":
         return {"type": "inbound_call", "location": config["phone_number"]}
     if kind == "outbound_call":
-        return {"type": "outbound_call", "location": f"+1 212 555 {digits[:4]}"}
-    return {"type": "ask_invitee", "location": f"Café near {invitee_tz.split('/')[-1].replace('_', ' ')}"}
+        return {"type": "outbound_call", "location": given or f"+1 212 555 {digits[:4]}"}
+    if kind == "custom":
+        return {"type": "custom", "location": given or config.get("location", "")}
+    return {
+        "type": "ask_invitee",
+        "location": given or f"Café near {invitee_tz.split('/')[-1].replace('_', ' ')}",
+    }
 
 
 def _answers(event_type: EventType, index: int) -> list[QuestionAnswer]:
@@ -362,7 +378,7 @@ def _meeting(
         hosts=[person.ident],
         start_time=start,
         end_time=end,
-        location=_location(event_type.locations[index % len(event_type.locations)], ident, who[0][2]),
+        location=meeting_location(event_type.locations[index % len(event_type.locations)], ident, who[0][2]),
         status="active",
         invitees_limit=event_type.invitees_limit,
         created_at=created,
@@ -414,6 +430,28 @@ def _cancel(event: ScheduledEvent, host: User, *, by_invitee: bool, now: datetim
         invitee.status = "canceled"
         invitee.cancellation = cancellation
         invitee.updated_at = when
+
+
+# External calendar blocks: (days from today, local start, minutes, summary); every user gets them.
+_EXTERNAL = (
+    (1, time(12), 60, "Lunch with the team"),
+    (2, time(12), 45, "Dentist"),
+    (4, time(12), 60, "Lunch with the team"),
+    (6, time(8), 60, "School run"),
+    (8, time(12), 30, "Call with the bank"),
+)
+
+
+def _external_blocks(person: _Person, now: datetime) -> list[BusyBlock]:
+    """Busy blocks from the user's connected calendar, at lunchtime where no seeded meeting sits."""
+    zone = ZoneInfo(person.timezone)
+    today = now.astimezone(zone).date()
+    blocks: list[BusyBlock] = []
+    for days, local, minutes, summary in _EXTERNAL:
+        day = _next_weekday(today, days)
+        start = datetime.combine(day, local, zone).astimezone(now.tzinfo)
+        blocks.append(BusyBlock(person.ident, start, start + timedelta(minutes=minutes), summary))
+    return blocks
 
 
 def _connection(key: str, user: str, created: datetime) -> Connection:
@@ -501,4 +539,5 @@ def build_state(now: datetime) -> State:
         events={event.uuid: event for event in events},
         connections={connection.connection_id: connection for connection in connections},
         seeded_at=now,
+        busy_blocks=[block for person in PEOPLE for block in _external_blocks(person, now)],
     )

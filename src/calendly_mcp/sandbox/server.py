@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import anyio
 import uvicorn
+from starlette.types import ASGIApp
 
 from .app import SandboxApp, create_app
 from .config import SandboxConfig
@@ -75,7 +76,7 @@ def _url(host: str, sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def _uvicorn_config(app: SandboxApp, host: str, sock: socket.socket) -> uvicorn.Config:
+def _uvicorn_config(app: ASGIApp, host: str, sock: socket.socket) -> uvicorn.Config:
     _quiet_uvicorn_logging()
     return uvicorn.Config(
         app,
@@ -83,7 +84,8 @@ def _uvicorn_config(app: SandboxApp, host: str, sock: socket.socket) -> uvicorn.
         port=sock.getsockname()[1],
         # h11 is pinned because the dropped-connection fault relies on its request cycle.
         http="h11",
-        lifespan="off",
+        # The lifespan starts and stops the sandbox's webhook deliveries.
+        lifespan="on",
         log_level="warning",
         log_config=None,
         access_log=False,
@@ -93,11 +95,8 @@ def _uvicorn_config(app: SandboxApp, host: str, sock: socket.socket) -> uvicorn.
 
 
 @asynccontextmanager
-async def running_sandbox(
-    host: str = "127.0.0.1", port: int = 0, config: SandboxConfig | None = None
-) -> AsyncGenerator[RunningSandbox]:
-    """Serve a fresh sandbox in the current event loop for the duration of the block."""
-    app = create_app(config)
+async def serve_app(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> AsyncGenerator[str]:
+    """Serve any ASGI app in the current event loop for the duration of the block; yields its base URL."""
     sock = _bind(host, port)
     server = _EmbeddedServer(_uvicorn_config(app, host, sock))
     try:
@@ -105,11 +104,21 @@ async def running_sandbox(
             tasks.start_soon(server.serve, [sock])
             await server.ready.wait()
             try:
-                yield RunningSandbox(url=_url(host, sock), app=app)
+                yield _url(host, sock)
             finally:
                 server.should_exit = True
     finally:
         sock.close()
+
+
+@asynccontextmanager
+async def running_sandbox(
+    host: str = "127.0.0.1", port: int = 0, config: SandboxConfig | None = None
+) -> AsyncGenerator[RunningSandbox]:
+    """Serve a fresh sandbox in the current event loop for the duration of the block."""
+    app = create_app(config)
+    async with serve_app(app, host, port) as url:
+        yield RunningSandbox(url=url, app=app)
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, config: SandboxConfig | None = None) -> None:

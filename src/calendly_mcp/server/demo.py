@@ -1,15 +1,23 @@
-"""`calendly-mcp demo`: a real MCP client drives the server (stdio, embedded sandbox) and prints the talk."""
+"""`calendly-mcp demo`: a real MCP client drives the server (stdio, embedded sandbox) and prints the talk.
+
+The story an agent would live: who am I, what do I offer, what is next; find a free slot, subscribe a
+webhook, book the slot, see it listed and the delivery arrive (signature checked), cancel, and see the
+slot come back.
+"""
 
 from __future__ import annotations
 
 import json
+import secrets
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
 from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters
+
+from calendly_mcp.server.receiver import Receiver, webhook_receiver
 
 
 def run_demo() -> None:
@@ -20,15 +28,8 @@ def _say(text: str = "") -> None:
     print(text, flush=True)
 
 
-async def _call(client: Client, tool: str, args: dict[str, Any]) -> dict[str, Any]:
-    shown = ", ".join(f"{k}={json.dumps(v)}" for k, v in args.items())
-    _say(f"\n> {tool}({shown})")
-    result = await client.call_tool(tool, args)
-    if result.is_error:
-        text = result.content[0].text if result.content and result.content[0].type == "text" else ""
-        _say(f"  error: {text}")
-        return {}
-    return result.structured_content or {}
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _when(iso: str, tz: str) -> str:
@@ -38,43 +39,136 @@ def _when(iso: str, tz: str) -> str:
     return moment.strftime("%a %d %b %H:%M")
 
 
+class Agent:
+    """Prints each call the way a transcript would show it."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    async def call(self, tool: str, **args: Any) -> dict[str, Any]:
+        # The demo's own signing key is still a secret: a transcript is a log.
+        shown = ", ".join(f"{k}={_short('***' if k == 'signing_key' else v)}" for k, v in args.items())
+        _say(f"\n> {tool}({shown})")
+        result = await self.client.call_tool(tool, args)
+        if result.is_error:
+            text = " ".join(c.text for c in result.content if c.type == "text")
+            _say(f"  refused: {text}")
+            return {}
+        return result.structured_content or {}
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + '..."'
+
+
 async def _demo() -> None:
-    server = StdioServerParameters(
-        command=sys.executable, args=["-m", "calendly_mcp", "serve", "--sandbox"], env=None
-    )
+    server = StdioServerParameters(command=sys.executable, args=["-m", "calendly_mcp", "serve", "--sandbox"])
     _say("calendly-mcp demo: an MCP client talks to the server over stdio; Calendly is the embedded sandbox.")
-    async with Client(server) as client:
+    async with webhook_receiver(secrets.token_urlsafe(24)) as receiver, Client(server) as client:
+        agent = Agent(client)
         tools = await client.list_tools()
         _say(f"\nThe server offers {len(tools.tools)} tools: {', '.join(t.name for t in tools.tools)}")
 
-        me = await _call(client, "get_current_user", {})
+        me = await agent.call("get_current_user")
         tz = me.get("timezone", "UTC")
         _say(f"  I am {me.get('name')} <{me.get('email')}>, time zone {tz}.")
 
-        types = await _call(client, "list_event_types", {"active": True})
+        types = await agent.call("list_event_types", active=True)
         for item in types.get("collection", []):
-            _say(f"  - {item['name']}: {item['duration']} min, {item['scheduling_url']}")
+            _say(f"  - {item['name']}: {item['duration']} min")
 
-        now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        args: dict[str, Any] = {"min_start_time": now, "status": "active", "count": 5}
-        upcoming = await _call(client, "list_scheduled_events", args)
+        now = datetime.now(UTC)
+        upcoming = await agent.call(
+            "list_scheduled_events", min_start_time=_iso(now), status="active", count=3
+        )
         for event in upcoming.get("collection", []):
             _say(f"  - {_when(event['start_time'], tz)}  {event['name']}")
-
         token = upcoming.get("next_page_token")
         if token:
-            _say("  (more: asking for page two with the next_page_token)")
-            page_two = await _call(client, "list_scheduled_events", {**args, "page_token": token})
+            _say("  (more: page two with the next_page_token)")
+            page_two = await agent.call(
+                "list_scheduled_events", min_start_time=_iso(now), status="active", count=3, page_token=token
+            )
             for event in page_two.get("collection", []):
                 _say(f"  - {_when(event['start_time'], tz)}  {event['name']}")
 
-        events: list[dict[str, Any]] = upcoming.get("collection") or []
-        if events:
-            detail = await _call(client, "get_scheduled_event", {"event": events[0]["uri"]})
-            location: dict[str, Any] = detail.get("location") or {}
-            counter: dict[str, Any] = detail.get("invitees_counter") or {}
-            where = location.get("type", "no location")
-            _say(f"  {detail.get('name')}: {where}, {counter.get('active', 0)} invitee(s).")
-
-        await _call(client, "get_scheduled_event", {"event": "../../admin"})
+        await _booking_story(agent, receiver, types.get("collection", []), tz, now)
     _say("\nDone. Every call above went through MCP to the server, and from it over HTTP to the sandbox.")
+
+
+async def _booking_story(
+    agent: Agent, receiver: Receiver, event_types: list[dict[str, Any]], tz: str, now: datetime
+) -> None:
+    offered = [t for t in event_types if t["duration"] == 30 and not t.get("custom_questions")] or event_types
+    if not offered:
+        return
+    event_type = offered[0]
+    window = {"start_time": _iso(now + timedelta(minutes=5)), "end_time": _iso(now + timedelta(days=7))}
+
+    await agent.call(
+        "list_event_type_available_times",
+        event_type=event_type["uri"],
+        start_time=window["start_time"],
+        end_time=_iso(now + timedelta(days=30)),
+    )
+    _say("  (the server refuses a window past CALENDLY_AVAILABILITY_MAX_DAYS before calling Calendly)")
+
+    slots = (await agent.call("list_event_type_available_times", event_type=event_type["uri"], **window)).get(
+        "collection", []
+    )
+    if not slots:
+        _say("  no free slot this week")
+        return
+    slot = slots[0]["start_time"]
+    _say(f"  {len(slots)} free slots; the first is {_when(slot, tz)}.")
+
+    hook = await agent.call(
+        "create_webhook_subscription",
+        url=receiver.url,
+        events=["invitee.created", "invitee.canceled"],
+        signing_key=receiver.signing_key,
+    )
+    _say(f"  subscribed {hook.get('callback_url')} ({hook.get('state')}).")
+
+    locations: list[dict[str, Any]] = event_type.get("locations") or []
+    location = next((loc for loc in locations if loc.get("kind")), None)
+    booking: dict[str, Any] = {
+        "event_type": event_type["uri"],
+        "start_time": slot,
+        "email": "ada@example.com",
+        "timezone": "Europe/London",
+        "name": "Ada Lovelace",
+    }
+    if location and location["kind"] not in {"physical", "outbound_call", "ask_invitee", "custom"}:
+        booking["location_kind"] = location["kind"]
+    invitee = await agent.call("create_event_invitee", **booking)
+    if not invitee:
+        return
+    _say(f"  booked {invitee['name']} for {_when(slot, tz)}: {invitee['event']}")
+
+    listed = await agent.call(
+        "list_scheduled_events", invitee_email="ada@example.com", min_start_time=_iso(now)
+    )
+    for event in listed.get("collection", []):
+        _say(f"  - {_when(event['start_time'], tz)}  {event['name']} ({event['status']})")
+
+    delivery = await receiver.next_delivery()
+    _say(
+        f"\n< webhook {delivery.event} for {delivery.invitee_email}: signature verified ({delivery.signature_ok})"
+    )
+
+    await agent.call("cancel_scheduled_event", event=invitee["event"], reason="Demo over")
+    delivery = await receiver.next_delivery()
+    _say(
+        f"\n< webhook {delivery.event} for {delivery.invitee_email}: signature verified ({delivery.signature_ok})"
+    )
+
+    again = (await agent.call("list_event_type_available_times", event_type=event_type["uri"], **window)).get(
+        "collection", []
+    )
+    back = any(s["start_time"] == slot for s in again)
+    _say(f"  the slot at {_when(slot, tz)} is {'offered again' if back else 'still taken'}.")
+
+    await agent.call("delete_webhook_subscription", webhook=hook["uri"])
+    await agent.call("get_scheduled_event", event="../../admin")

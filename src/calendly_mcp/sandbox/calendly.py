@@ -1,0 +1,36 @@
+"""The Calendly API v2 as one Starlette app: every route the sandbox serves and Calendly's error bodies."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .api import CalendlyAPI, error_response, read_routes
+from .api_scheduling import scheduling_routes
+from .api_webhooks import webhook_routes
+from .core import Sandbox
+from .errors import CalendlyError, not_found
+
+
+async def _calendly_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, CalendlyError)
+    return error_response(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    # Unknown paths and unsupported methods get Calendly's 404 body, as Calendly answers them.
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return error_response(not_found() if status in (404, 405) else CalendlyError(status, "Error", str(exc)))
+
+
+def calendly_app(sandbox: Sandbox) -> Starlette:
+    api = CalendlyAPI(sandbox)
+    app = Starlette(
+        routes=[*read_routes(api), *scheduling_routes(api), *webhook_routes(api)],
+        exception_handlers={CalendlyError: _calendly_error, HTTPException: _http_error},
+    )
+    # Calendly does not redirect "/users/me/" to "/users/me"; it answers 404.
+    app.router.redirect_slashes = False
+    return app
