@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 from mcp.client import Client
+from pydantic import ValidationError
 
 from calendly_mcp.server.app import build_server
 from calendly_mcp.settings import TOOLSETS, Settings
@@ -103,12 +104,23 @@ async def test_schema_snapshots() -> None:
     assert not stale, f"snapshots of tools that no longer exist: {sorted(stale)}"
 
 
-def test_output_schema_manifest_matches_the_models() -> None:
-    """The committed output schemas (read at start-up instead of generated) are exactly what pydantic makes."""
-    from calendly_mcp.tools.registry import load_output_schemas, to_mcp
+def test_schema_manifest_matches_the_models() -> None:
+    """The committed schemas (read at start-up instead of generated) are exactly what pydantic makes."""
+    from calendly_mcp.tools.registry import generate_schemas, load_schemas
 
-    committed = load_output_schemas()
+    assert load_schemas() == generate_schemas(), "run `make snapshots` to regenerate the manifest"
+
+
+def test_fast_path_argument_models_match_the_sdk() -> None:
+    """At start-up the argument models are built from the signatures directly; they must equal the SDK's."""
+    from calendly_mcp.tools.registry import compact_schema, load_schemas, to_mcp
+
+    schemas = load_schemas()
     for spec in ALL_TOOLS:
-        live = to_mcp(spec).output_schema
-        assert committed.get(spec.name) == live, f"{spec.name}: run `make snapshots` to regenerate"
-    assert set(committed) == {spec.name for spec in ALL_TOOLS}
+        metadata = to_mcp(spec, schemas).fn_metadata
+        with pytest.raises(ValidationError):  # the first validation builds the real models
+            metadata.validate_arguments({"no_such_argument": 1})
+        fast = metadata.arg_model
+        assert compact_schema(fast.model_json_schema(by_alias=True)) == schemas[spec.name]["input"], spec.name
+        assert fast.model_config.get("extra") == "forbid"
+        assert metadata.output_model is to_mcp(spec).fn_metadata.output_model

@@ -54,7 +54,7 @@ def build_server(settings: Settings, *, sandbox: bool = False) -> MCPServer[AppS
             stack.push_async_callback(pool.aclose)
             yield AppState(client=CalendlyClient(Endpoint.from_settings(active), pool), settings=active)
 
-    schemas = registry.load_output_schemas()
+    schemas = registry.load_schemas()
     tools: list[Any] = [registry.to_mcp(spec, schemas) for spec in registry.select(settings)]
     return MCPServer(
         "calendly",

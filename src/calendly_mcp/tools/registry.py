@@ -7,10 +7,12 @@ import inspect
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools.base import Tool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
+from pydantic import ConfigDict, PrivateAttr, WithJsonSchema, create_model
 
 from calendly_mcp.gateway.errors import CalendlyMcpError
 from calendly_mcp.settings import Settings
@@ -37,10 +39,11 @@ ALL_TOOLS: tuple[ToolSpec, ...] = (
     *connections.TOOLS,
 )
 
-# Output schemas, generated from the pydantic models by `make snapshots` and checked against them by the
-# tests. Generating them at start-up costs about 13 ms a tool (pydantic's JSON-schema walk over the nested
-# Calendly resources); reading them costs almost nothing, and cold start is a budget (PRODUCT.md).
-MANIFEST = Path(__file__).with_name("output_schemas.json")
+# Input and output schemas, generated from the pydantic models by `make snapshots` and checked against
+# them by the tests. Generating them at start-up costs about 3 ms a tool (pydantic's JSON-schema walks);
+# reading them costs almost nothing, and cold start is a budget (PRODUCT.md).
+MANIFEST = Path(__file__).with_name("tool_schemas.json")
+Schemas = dict[str, dict[str, dict[str, Any]]]
 
 
 def select(settings: Settings, tools: Iterable[ToolSpec] = ALL_TOOLS) -> list[ToolSpec]:
@@ -53,18 +56,18 @@ def select(settings: Settings, tools: Iterable[ToolSpec] = ALL_TOOLS) -> list[To
     ]
 
 
-def load_output_schemas() -> dict[str, dict[str, Any]]:
+def load_schemas() -> Schemas:
     try:
-        return cast(dict[str, dict[str, Any]], json.loads(MANIFEST.read_text()))
+        return cast(Schemas, json.loads(MANIFEST.read_text()))
     except FileNotFoundError:
         return {}
 
 
-def to_mcp(spec: ToolSpec, output_schemas: dict[str, dict[str, Any]] | None = None) -> Tool:
+def to_mcp(spec: ToolSpec, schemas: Schemas | None = None) -> Tool:
     """An MCP tool whose errors the model can read, with a compact input schema.
 
-    With the tool's output schema given, pydantic's schema generation is skipped; the SDK still validates
-    and serialises every result through the return type's own model.
+    With the tool's schemas given (the committed manifest), pydantic's schema generation is skipped; the
+    SDK still validates every call against the argument model and every result against the return type.
     """
     handler = spec.fn
 
@@ -76,25 +79,64 @@ def to_mcp(spec: ToolSpec, output_schemas: dict[str, dict[str, Any]] | None = No
             raise ToolError(explain(exc)) from None
 
     functools.update_wrapper(call, handler)
-    known = (output_schemas or {}).get(spec.name)
-    tool = Tool.from_function(
-        call,
+    known = (schemas or {}).get(spec.name)
+    if known is None:
+        tool = Tool.from_function(
+            call, name=spec.name, title=spec.title, description=_doc(handler), annotations=spec.annotations
+        )
+        tool.parameters = compact_schema(tool.parameters)
+        # A misspelt argument must not be dropped silently: `usr=` would quietly list the caller's own data.
+        tool.fn_metadata.arg_model.model_config["extra"] = "forbid"
+        tool.fn_metadata.arg_model.model_rebuild(force=True)
+        return tool
+    return Tool(
+        fn=call,
         name=spec.name,
         title=spec.title,
         description=_doc(handler),
+        parameters=known["input"],
+        fn_metadata=LazyMetadata(handler=handler, arg_model=StrictArguments, output_schema=known["output"]),
+        is_async=True,
+        context_kwarg="ctx",
         annotations=spec.annotations,
-        structured_output=None if known is None else False,
     )
-    if known is not None:
-        # FuncMetadata reads these fields live (documented): the same result as structured_output=True.
-        tool.fn_metadata.output_model = inspect.signature(handler, eval_str=True).return_annotation
-        tool.fn_metadata.output_schema = known
-    tool.parameters = compact_schema(tool.parameters)
-    # A misspelt argument must not be dropped silently: `usr=` would quietly list the caller's own data.
-    arguments = tool.fn_metadata.arg_model
-    arguments.model_config["extra"] = "forbid"
-    arguments.model_rebuild(force=True)
-    return tool
+
+
+class StrictArguments(ArgModelBase):
+    """Tool arguments: unknown names are refused (a misspelt `usr=` must not quietly mean "me")."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+
+
+class LazyMetadata(FuncMetadata):
+    """FuncMetadata whose argument and output models are built on the tool's first call, not at start-up.
+
+    tools/list needs only the committed schemas; building 22 pydantic argument models costs about 20 ms of
+    every start. The SDK reads `arg_model` and `output_model` live, so filling them in before the first
+    validation gives exactly what `Tool.from_function` would have built (a test checks that).
+    """
+
+    handler: Annotated[Any, WithJsonSchema(None)] = None
+    _built: bool = PrivateAttr(default=False)
+
+    def validate_arguments(self, arguments_to_validate: dict[str, Any]) -> dict[str, Any]:
+        if not self._built:
+            signature = inspect.signature(self.handler, eval_str=True)
+            self.arg_model = arguments_model(self.handler.__name__, signature)
+            self.output_model = signature.return_annotation
+            self._built = True
+        return super().validate_arguments(arguments_to_validate)
+
+
+def arguments_model(name: str, signature: inspect.Signature) -> type[ArgModelBase]:
+    """The argument model the SDK would derive from the signature, strict from the start."""
+    fields: dict[str, Any] = {}
+    for param in signature.parameters.values():
+        if param.name == "ctx":
+            continue
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        fields[param.name] = (param.annotation, default)
+    return create_model(f"{name}Arguments", __base__=StrictArguments, **fields)
 
 
 def _doc(fn: Any) -> str:
@@ -141,11 +183,14 @@ def _strip_titles(node: Any) -> Any:
     return node
 
 
-def write_output_schemas() -> None:
-    """Regenerate the manifest from the models (`make snapshots`)."""
-    schemas = {spec.name: to_mcp(spec).output_schema for spec in ALL_TOOLS}
-    MANIFEST.write_text(json.dumps(schemas, indent=1, sort_keys=True) + "\n")
+def generate_schemas() -> Schemas:
+    """Every tool's schemas as the models make them (what the manifest must equal)."""
+    schemas: Schemas = {}
+    for spec in ALL_TOOLS:
+        tool = to_mcp(spec)
+        schemas[spec.name] = {"input": tool.parameters, "output": tool.output_schema or {}}
+    return schemas
 
 
 if __name__ == "__main__":
-    write_output_schemas()
+    MANIFEST.write_text(json.dumps(generate_schemas(), indent=1, sort_keys=True) + "\n")
