@@ -85,6 +85,7 @@ def to_mcp(spec: ToolSpec, schemas: Schemas | None = None) -> Tool:
             call, name=spec.name, title=spec.title, description=_doc(handler), annotations=spec.annotations
         )
         tool.parameters = compact_schema(tool.parameters)
+        tool.fn_metadata.output_schema = simplify(tool.fn_metadata.output_schema)
         # A misspelt argument must not be dropped silently: `usr=` would quietly list the caller's own data.
         tool.fn_metadata.arg_model.model_config["extra"] = "forbid"
         tool.fn_metadata.arg_model.model_rebuild(force=True)
@@ -181,6 +182,32 @@ def _strip_titles(node: Any) -> Any:
     if isinstance(node, list):
         return [_strip_titles(v) for v in cast(list[Any], node)]
     return node
+
+
+def simplify(node: Any) -> Any:
+    """The same JSON schema, cheaper to send and to check: no titles, `anyOf [T, null]` as `type: [T, null]`.
+
+    Clients validate every result against the output schema (the SDK's own client does, with jsonschema):
+    a type list is one keyword where anyOf is a branch per alternative.
+    """
+    if isinstance(node, list):
+        return [simplify(v) for v in cast(list[Any], node)]
+    if not isinstance(node, dict):
+        return node
+    out = {
+        k: simplify(v)
+        for k, v in cast(dict[str, Any], node).items()
+        if not (k == "title" and isinstance(v, str))
+    }
+    options = out.get("anyOf")
+    if isinstance(options, list) and len(cast(list[Any], options)) == 2 and {"type": "null"} in options:
+        other = next(o for o in cast(list[dict[str, Any]], options) if o != {"type": "null"})
+        if isinstance(other.get("type"), str) and not (
+            {"$ref", "anyOf", "oneOf", "allOf", "enum", "const"} & other.keys()
+        ):
+            rest = {k: v for k, v in out.items() if k != "anyOf"}
+            return {**other, **rest, "type": [other["type"], "null"]}
+    return out
 
 
 def generate_schemas() -> Schemas:
