@@ -16,8 +16,8 @@ demo: $(STAMP)            ## a scripted agent session on the embedded sandbox, p
 	$(BIN)/calendly-mcp demo
 
 test: $(STAMP)            ## lint, type-check and run every test
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/pyright
 	$(BIN)/pytest
 
@@ -28,13 +28,13 @@ sandbox: $(STAMP)         ## the simulated Calendly + Maton alone, on port 8765
 	$(BIN)/calendly-mcp sandbox
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/pyright
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
 
 snapshots: $(STAMP)       ## rewrite the committed tool-schema snapshots after a deliberate change
 	$(BIN)/python -m calendly_mcp.tools.registry

@@ -19,7 +19,7 @@ async def lifespan(_: MCPServer) -> AsyncIterator[httpx2.AsyncClient]:
         yield http
 
 
-server = MCPServer("bare-proxy", lifespan=lifespan)
+server = MCPServer("bare-proxy", lifespan=lifespan, log_level="WARNING")
 
 
 @server.tool()

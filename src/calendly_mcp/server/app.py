@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 from mcp.server.mcpserver import MCPServer
 from pydantic import SecretStr
@@ -14,6 +14,8 @@ from calendly_mcp.gateway.client import CalendlyClient, Endpoint, HttpPool
 from calendly_mcp.settings import Settings
 from calendly_mcp.tools import registry
 from calendly_mcp.tools.base import AppState
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 INSTRUCTIONS = (
     "Work a Calendly account: users, event types, meetings and invitees. Ids may be bare ids or full "
@@ -37,7 +39,9 @@ def sandbox_settings(settings: Settings, url: str) -> Settings:
     )
 
 
-def build_server(settings: Settings, *, sandbox: bool = False) -> MCPServer[AppState]:
+def build_server(
+    settings: Settings, *, sandbox: bool = False, log_level: LogLevel = "WARNING"
+) -> MCPServer[AppState]:
     """The MCP server with the tools the settings select; `sandbox` serves them against an embedded one."""
 
     @asynccontextmanager
@@ -63,4 +67,6 @@ def build_server(settings: Settings, *, sandbox: bool = False) -> MCPServer[AppS
         version=__version__,
         lifespan=lifespan,
         tools=tools,
+        # The SDK configures logging from this when nothing else has; stderr only, quiet by default.
+        log_level=log_level,
     )

@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from calendly_mcp.server.app import build_server
 
-    server = build_server(settings, sandbox=args.sandbox)
+    server = build_server(settings, sandbox=args.sandbox, log_level=args.log_level)
     if args.transport == "stdio":
         server.run()
         return
