@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test serve sandbox lint format typecheck snapshots bench clean
+.PHONY: demo test external-clients serve sandbox lint format typecheck snapshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)            ## a scripted agent session on the embedded sandbox, printed
 	$(BIN)/calendly-mcp demo
 
-test: $(STAMP)            ## lint, type-check and run every test
+test: $(STAMP) external-clients  ## lint, type-check and run every test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/pyright
 	$(BIN)/pytest
+
+external-clients:         ## the MCP Inspector CLI and the conformance suite (npm, pinned) for tests/external
+	sh tests/external/setup.sh
 
 serve: $(STAMP)           ## the MCP server on stdio (real Calendly: set MATON_API_KEY or CALENDLY_API_TOKEN)
 	$(BIN)/calendly-mcp serve

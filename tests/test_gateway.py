@@ -275,3 +275,72 @@ def test_secrets_stay_out_of_reprs() -> None:
     for text in (repr(settings), str(settings), repr(endpoint), str(endpoint)):
         assert "secret-123" not in text
         assert "secret-456" not in text
+
+
+async def test_write_with_an_unreadable_2xx_is_outcome_unknown(box: Box) -> None:
+    """Regression: a 200 that is not JSON (a proxy's page) was reported as "accepted"; whether the write
+    happened is unknown, and the error must say so, say it was not resent, and say how to check."""
+    await box.fault(method="POST", path="^/invitees$", status=200, body="<html><title>Portal</title></html>")
+    with pytest.raises(OutcomeUnknownError) as caught:
+        await box.client().post(
+            "/invitees", {"x": 1}, check="List the meetings to see whether it was booked."
+        )
+    text = str(caught.value)
+    for words in (
+        "was not JSON",
+        "an HTML page (Portal)",
+        "not sent again",
+        "may or may not",
+        "whether it was booked",
+    ):
+        assert words in text
+    assert "accepted" not in text
+    assert len(await box.requests()) == 1
+
+
+async def test_errors_name_who_failed_and_the_setting_to_check(box: Box) -> None:
+    """Regression: every failure said "Calendly", even from Maton's connection API, and a refused
+    connection did not say which setting points at the unreachable host."""
+    await box.fault(method="GET", path="^/connections$", status=500, times=None)
+    with pytest.raises(InternalServerError) as status:
+        await box.client("gateway").ctrl("GET", "/connections")
+    assert str(status.value).startswith("Maton's connection API answered 500")
+
+    from conftest import free_port
+
+    closed = f"http://127.0.0.1:{free_port()}"
+    settings = {
+        "direct": Settings(_env_file=None, calendly_api_token="t", calendly_api_url=closed),  # pyright: ignore[reportCallIssue]
+        "gateway": Settings(
+            _env_file=None, maton_api_key="k", maton_gateway_url=closed, maton_ctrl_url=closed
+        ),  # pyright: ignore[reportCallIssue]
+    }
+    policy = RetryPolicy(sleep=box.sleep, jitter=lambda: 0.0)
+    async with build_http(settings["direct"]) as http:
+        direct = CalendlyClient(Endpoint.from_settings(settings["direct"]), http, policy)
+        gateway = CalendlyClient(Endpoint.from_settings(settings["gateway"]), http, policy)
+        for call, words in (
+            (direct.get("/users/me"), ("Could not reach Calendly", "CALENDLY_API_URL")),
+            (gateway.get("/users/me"), ("Could not reach the Maton gateway", "MATON_GATEWAY_URL")),
+            (
+                gateway.ctrl("GET", "/connections"),
+                ("Could not reach Maton's connection API", "MATON_CTRL_URL"),
+            ),
+        ):
+            with pytest.raises(APIConnectionError) as caught:
+                await call
+            for piece in (*words, "before the request was sent"):
+                assert piece in str(caught.value)
+
+
+async def test_an_answer_cut_short_is_not_called_unreachable(box: Box) -> None:
+    """Regression: a connection that broke mid-answer was reported as "Could not reach Calendly"."""
+    await box.fault(path="^/users/me$", action="reset_mid_body", times=None)
+    with pytest.raises(APIConnectionError) as caught:
+        await box.client().get("/users/me")
+    assert "The connection to Calendly broke while reading the answer" in str(caught.value)
+    assert "Could not reach" not in str(caught.value)
+    assert len(await box.requests()) == 3
+    await box.fault(path="^/connections$", status=200, body="<<not json>>")
+    with pytest.raises(InvalidResponseError, match="Maton's connection API's answer 200 was not JSON"):
+        await box.client("gateway").ctrl("GET", "/connections")

@@ -457,3 +457,57 @@ async def test_seed_is_deterministic_and_consistent() -> None:
     assert all(e.cancellation and all(i.status == "canceled" for i in e.invitees) for e in canceled)
     assert any(e.start_time > moment for e in canceled)
     assert any(e.start_time < moment for e in canceled)
+
+
+async def test_faults_on_served_answers(
+    box: RunningSandbox, direct: httpx2.AsyncClient, control: httpx2.AsyncClient
+) -> None:
+    """reset_mid_body, truncate and late let the request be served (a write takes effect), then damage
+    or delay its real answer; a null header removes one the sandbox would add."""
+    hook = {
+        "url": "https://example.com/hook-served",
+        "events": ["invitee.created"],
+        "organization": (await direct.get("/users/me")).json()["resource"]["current_organization"],
+        "scope": "organization",
+    }
+    await control.post(
+        "/_sandbox/faults", json={"method": "POST", "path": "^/webhook_subscriptions$", "action": "truncate"}
+    )
+    with pytest.raises(httpx2.RemoteProtocolError, match="complete message body"):
+        await direct.post("/webhook_subscriptions", json=hook)
+    listed = await direct.get("/webhook_subscriptions", params={"organization": hook["organization"],
+                                                                 "scope": "organization"})  # fmt: skip
+    assert [h["callback_url"] for h in listed.json()["collection"]] == [hook["url"]], "it was created"
+
+    await control.post("/_sandbox/faults", json={"path": "^/users/me$", "action": "reset_mid_body"})
+    with pytest.raises(httpx2.TransportError):
+        await direct.get("/users/me")
+    await control.post(
+        "/_sandbox/faults", json={"path": "^/users/me$", "action": "late", "delay_seconds": 0.5}
+    )
+    with pytest.raises(httpx2.TimeoutException):
+        await direct.get("/users/me", timeout=0.1)
+    await control.post(
+        "/_sandbox/faults", json={"path": "^/users/me$", "action": "late", "delay_seconds": 0.1}
+    )
+    assert (await direct.get("/users/me")).json()["resource"]["uri"]
+
+    hook_id = listed.json()["collection"][0]["uri"].rsplit("/", 1)[1]
+    await control.post("/_sandbox/faults", json={"method": "DELETE", "path": "^/webhook_subscriptions/",
+                                                 "action": "reset_mid_body"})  # fmt: skip
+    with pytest.raises(httpx2.TransportError):  # a 204 has no body to cut: dropped before its status line
+        await direct.delete(f"/webhook_subscriptions/{hook_id}")
+    assert (await direct.get(f"/webhook_subscriptions/{hook_id}")).status_code == 404, "it was deleted"
+
+    await control.post("/_sandbox/faults", json={"path": "^/users/me$", "status": 429,
+                                                 "headers": {"X-RateLimit-Reset": None}})  # fmt: skip
+    limited = await direct.get("/users/me")
+    assert limited.status_code == 429
+    assert "X-RateLimit-Reset" not in limited.headers
+    assert "Retry-After" not in limited.headers
+
+    log = (await control.get("/_sandbox/requests")).json()
+    served = [(r["method"], r["status"], r["faulted"]) for r in log if r["faulted"]]
+    assert served == [("POST", 201, True), ("GET", 200, True), ("GET", 200, True), ("GET", 200, True),
+                      ("DELETE", 204, True), ("GET", 429, True)]  # fmt: skip
+    assert box.sandbox.faults.pending() == []

@@ -192,6 +192,8 @@ class CalendlyClient:
         headers = self._headers()
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
         is_read = method == "GET"
+        ctrl = base == self.endpoint.ctrl_base
+        upstream = self._upstream(ctrl)
         policy = self._retry
         waited = 0.0
         attempt = 0
@@ -203,13 +205,13 @@ class CalendlyClient:
                 response = await http.request(method, base + path, params=query, json=body, headers=headers)
             except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout) as exc:
                 # Nothing reached the server: safe to send again, read or write.
-                error: Exception = _connection_error(exc, sent=False)
+                error: Exception = _connection_error(exc, upstream, sent=False)
                 retry_headers = None
                 rate_limited = False
             except httpx2.TransportError as exc:
                 if not is_read:
                     raise self._unknown(method, path, check, _describe_transport(exc)) from None
-                error = _connection_error(exc, sent=True)
+                error = _connection_error(exc, upstream, sent=True)
                 retry_headers = None
                 rate_limited = False
             else:
@@ -217,8 +219,8 @@ class CalendlyClient:
                 logger.debug("%s %s -> %s in %.1f ms", method, path, response.status_code, elapsed)
                 status = response.status_code
                 if status < 400:
-                    return self._json(response, method, path, check)
-                error = self._status_error(response)
+                    return self._json(response, method, path, check, upstream[0])
+                error = self._status_error(response, ctrl=ctrl)
                 if not (status == 429 or (is_read and status in RETRYABLE_STATUS)):
                     if not is_read and status >= 500:
                         raise self._unknown(method, path, check, str(error)) from None
@@ -250,7 +252,7 @@ class CalendlyClient:
             hint=check or "Check the resource's current state before trying again.",
         )
 
-    def _json(self, response: httpx2.Response, method: str, path: str, check: str) -> JSON:
+    def _json(self, response: httpx2.Response, method: str, path: str, check: str, who: str) -> JSON:
         if response.status_code == 204 or not response.content:
             return {}
         try:
@@ -260,15 +262,21 @@ class CalendlyClient:
         if not isinstance(data, dict):
             cause = f"answer {response.status_code} was not JSON: {_preview(response)}"
             if method != "GET":
-                # The write was accepted; only its answer is unreadable.
-                raise OutcomeUnknownError(
-                    f"{method} {path} was accepted ({response.status_code}); its answer was unreadable.",
-                    hint=check or "Check the resource's current state.",
-                )
-            raise InvalidResponseError(f"Calendly's {cause}")
+                # A 2xx that is not Calendly's JSON may come from a proxy as well as from Calendly: whether
+                # the write happened is unknown, like any other answer we cannot trust.
+                raise self._unknown(method, path, check, f"the {cause}")
+            raise InvalidResponseError(f"{who[0].upper()}{who[1:]}'s {cause}")
         return cast(JSON, data)
 
-    def _status_error(self, response: httpx2.Response) -> APIStatusError:
+    def _upstream(self, ctrl: bool) -> tuple[str, str]:
+        """Who we were talking to, and the setting that says where it is: for errors a model can act on."""
+        if ctrl:
+            return "Maton's connection API", "MATON_CTRL_URL"
+        if self.endpoint.mode == "gateway":
+            return "the Maton gateway", "MATON_GATEWAY_URL"
+        return "Calendly", "CALENDLY_API_URL"
+
+    def _status_error(self, response: httpx2.Response, *, ctrl: bool = False) -> APIStatusError:
         status = response.status_code
         cls = status_error_class(status)
         try:
@@ -287,16 +295,18 @@ class CalendlyClient:
                 if isinstance(details, list)
                 else None,
                 retry_after=retry_after,
+                # Maton's connection API is never Calendly, whatever shape its answer has.
+                source="maton_ctrl" if ctrl else "calendly",
             )
         # Not Calendly's shape: the Maton gateway's own answer, or a proxy page. Show it, opaque.
-        source = "maton" if self.endpoint.mode == "gateway" else "calendly"
+        source = "maton_ctrl" if ctrl else "maton" if self.endpoint.mode == "gateway" else "calendly"
         message = _preview(response) if data is None else json.dumps(data)[:_BODY_PREVIEW]
         return cls(
             message,
             status_code=status,
             source=source,
             retry_after=retry_after,
-            hint=_maton_hint(status) if source == "maton" else None,
+            hint=_maton_hint(status) if source == "maton" or (ctrl and status in (401, 429)) else None,
         )
 
 
@@ -331,12 +341,23 @@ def _describe_transport(exc: httpx2.TransportError) -> str:
     return f"the connection broke ({type(exc).__name__})"
 
 
-def _connection_error(exc: httpx2.TransportError, *, sent: bool) -> APIConnectionError:
+def _connection_error(
+    exc: httpx2.TransportError, upstream: tuple[str, str], *, sent: bool
+) -> APIConnectionError:
+    who, setting = upstream
     if isinstance(exc, httpx2.TimeoutException):
-        return APITimeoutError(f"Calendly did not answer in time ({type(exc).__name__}).")
-    where = "while reading the answer" if sent else "before the request was sent"
+        return APITimeoutError(
+            f"{who[0].upper()}{who[1:]} did not answer in time ({type(exc).__name__}).",
+            hint=f"{who[0].upper()}{who[1:]} is slow to answer; try again shortly.",
+        )
+    if sent:
+        return APIConnectionError(
+            f"The connection to {who} broke while reading the answer ({type(exc).__name__}).",
+            hint="This is usually a passing network fault; try again shortly.",
+        )
     return APIConnectionError(
-        f"Could not reach Calendly: the connection failed {where} ({type(exc).__name__})."
+        f"Could not reach {who}: the connection failed before the request was sent ({type(exc).__name__}).",
+        hint=f"Check the network and {setting}, then try again.",
     )
 
 

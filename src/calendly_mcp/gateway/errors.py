@@ -86,7 +86,7 @@ class APIStatusError(APIError):
         self.retry_after = retry_after
 
     def __str__(self) -> str:
-        who = "Maton gateway" if self.source == "maton" else "Calendly"
+        who = _SOURCES.get(self.source, "Calendly")
         head = f"{who} answered {self.status_code}"
         if self.title:
             head += f" {self.title}"
@@ -102,6 +102,10 @@ class APIStatusError(APIError):
         if self.hint:
             parts.append(self.hint)
         return "\n".join(parts)
+
+
+# Who answered: Calendly (directly or through the gateway), the Maton gateway itself, Maton's connection API.
+_SOURCES = {"calendly": "Calendly", "maton": "Maton gateway", "maton_ctrl": "Maton's connection API"}
 
 
 class BadRequestError(APIStatusError):

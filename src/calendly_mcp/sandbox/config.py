@@ -31,6 +31,10 @@ class SandboxConfig:
     webhook_timeout_seconds: float = 3.0
     webhook_retry_delays: tuple[float, ...] = (0.5, 2.0)
 
+    def shown(self, value: str) -> str:
+        """A credential as the sandbox may print it: the documented defaults as they are, any other hidden."""
+        return value if value in (SANDBOX_TOKEN, SANDBOX_MATON_KEY) else "(set by flag, not shown)"
+
     def clock(self) -> datetime:
         current = (self.now or utc_now)()
         if current.tzinfo is None:

@@ -97,8 +97,8 @@ class Controls:
         upcoming = [e for e in state.events.values() if e.status == "active" and e.start_time > now]
         return JSONResponse(
             {
-                "calendly_token": self.sandbox.config.calendly_token,
-                "maton_key": self.sandbox.config.maton_key,
+                "calendly_token": self.sandbox.config.shown(self.sandbox.config.calendly_token),
+                "maton_key": self.sandbox.config.shown(self.sandbox.config.maton_key),
                 "seeded_at": state.seeded_at.isoformat(),
                 "organization": {"uri": state.organization.uri, "name": state.organization.name},
                 "users": [

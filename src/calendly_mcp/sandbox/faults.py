@@ -1,4 +1,14 @@
-"""Injected faults: canned answers or dropped connections for requests that match."""
+"""Injected faults: canned answers, dropped connections, or the real answer cut short or sent late.
+
+Actions (`action`):
+- `respond`: a canned answer (`status`, `headers`, `body`) after `delay_seconds`; the request is not served.
+- `close`: the connection dropped after `delay_seconds`, with no answer; the request is not served.
+- `reset_mid_body`, `truncate`, `late`: the request IS served (a write takes effect), then its real answer
+  is damaged: `reset_mid_body` sends the status, the headers and half the body and resets the connection
+  (TCP RST); `truncate` sends the status, the headers (Content-Length of the whole body) and half the body,
+  then closes the connection (FIN); `late` sends the whole answer after `delay_seconds`. An answer without
+  a body is dropped before its status line by `reset_mid_body` and `truncate` (there is nothing to cut).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +30,12 @@ _TITLES = {
 }
 
 
+Action = Literal["respond", "close", "reset_mid_body", "truncate", "late"]
+ACTIONS: tuple[Action, ...] = ("respond", "close", "reset_mid_body", "truncate", "late")
+# Actions that let the request be served, then damage or delay its real answer.
+SERVED: frozenset[str] = frozenset({"reset_mid_body", "truncate", "late"})
+
+
 class FaultSpecError(ValueError):
     """A fault description that cannot be used."""
 
@@ -29,11 +45,11 @@ class Fault:
     method: str | None
     path: re.Pattern[str]
     status: int
-    headers: dict[str, str]
+    headers: dict[str, str | None]  # None: remove that header (even one the sandbox adds, e.g. rate limits)
     body: Any
     times: int | None  # None: until cleared
     delay_seconds: float
-    action: Literal["respond", "close"]
+    action: Action
 
     @classmethod
     def parse(cls, spec: Any) -> Fault:
@@ -65,10 +81,10 @@ class Fault:
             raise FaultSpecError("status must be an HTTP status code")
         headers = raw.get("headers", {})
         if not isinstance(headers, dict) or not all(
-            isinstance(k, str) and isinstance(v, str | int | float)
+            isinstance(k, str) and (v is None or isinstance(v, str | int | float))
             for k, v in headers.items()  # pyright: ignore[reportUnknownVariableType]
         ):
-            raise FaultSpecError("headers must map names to strings")
+            raise FaultSpecError("headers must map names to strings (or null, to remove one)")
         times = raw.get("times", 1)
         if times is not None and (not isinstance(times, int) or times < 1):
             raise FaultSpecError("times must be a positive integer or null (until cleared)")
@@ -76,13 +92,13 @@ class Fault:
         if not isinstance(delay, int | float) or delay < 0:
             raise FaultSpecError("delay_seconds must be a non-negative number")
         action = raw.get("action", "respond")
-        if action not in ("respond", "close"):
-            raise FaultSpecError('action must be "respond" or "close"')
+        if action not in ACTIONS:
+            raise FaultSpecError(f"action must be one of {', '.join(ACTIONS)}")
         return cls(
             method=method.upper() if method else None,
             path=pattern,
             status=status,
-            headers={str(k): str(v) for k, v in headers.items()},  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+            headers={str(k): None if v is None else str(v) for k, v in headers.items()},  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
             body=raw["body"] if "body" in raw else _default_body(status),
             times=times,
             delay_seconds=float(delay),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import struct
 from typing import Any
 
 import anyio
@@ -13,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .core import RAW_SEND_KEY, RECORD_KEY, Mode, RequestRecord, Sandbox
 from .errors import rate_limited
-from .faults import Fault
+from .faults import SERVED, Fault
 
 
 def mode_of(path: str) -> Mode | None:
@@ -54,7 +56,7 @@ class FrontDoor:
             extra = limit.headers()
 
         fault = self.sandbox.faults.take(record.method, record.path)
-        if fault is not None:
+        if fault is not None and fault.action not in SERVED:
             record.faulted = True
             await self.answer_with_fault(fault, record, extra, scope, receive)
             return
@@ -73,7 +75,46 @@ class FrontDoor:
                     response_headers[name] = value
             await send(message)
 
+        if fault is not None:  # served, then its real answer damaged or delayed
+            record.faulted = True
+            await self.serve_with_fault(fault, record, extra, scope, receive, send)
+            return
         await self.app(scope, receive, send_with_headers)
+
+    async def serve_with_fault(
+        self,
+        fault: Fault,
+        record: RequestRecord,
+        extra: dict[str, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        """Serve the request for real (a write takes effect), then cut its answer short or send it late."""
+        messages: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            messages.append(message)
+
+        await self.app(scope, receive, keep)
+        start = next(m for m in messages if m["type"] == "http.response.start")
+        record.status = start["status"]
+        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+        headers = MutableHeaders(raw=list(start.get("headers", [])))
+        _apply_headers(headers, {**extra, **fault.headers})
+        if fault.delay_seconds:
+            await anyio.sleep(fault.delay_seconds)
+        raw_send: Send = scope[RAW_SEND_KEY]
+        if fault.action == "late":
+            await send({**start, "headers": headers.raw})
+            await send({"type": "http.response.body", "body": body})
+            return
+        reset = fault.action == "reset_mid_body"
+        if body:
+            headers["content-length"] = str(len(body))
+            await send({**start, "headers": headers.raw})
+            await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
+        await drop_connection(raw_send, reset=reset, flush=bool(body))
 
     async def answer_with_fault(
         self, fault: Fault, record: RequestRecord, extra: dict[str, str], scope: Scope, receive: Receive
@@ -86,8 +127,18 @@ class FrontDoor:
             return
         record.status = fault.status
         response = _fault_response(fault)
-        response.headers.update({**extra, **fault.headers})
+        response.headers.update(extra)
+        _apply_headers(response.headers, fault.headers)
         await response(scope, receive, send)
+
+
+def _apply_headers(headers: MutableHeaders, changes: dict[str, str | None]) -> None:
+    for name, value in changes.items():
+        if value is None:
+            if name in headers:
+                del headers[name]
+        else:
+            headers[name] = value
 
 
 def _fault_response(fault: Fault) -> Response:
@@ -97,20 +148,37 @@ def _fault_response(fault: Fault) -> Response:
     return Response(json.dumps(body), status_code=fault.status, media_type="application/json")
 
 
-async def drop_connection(send: Send) -> None:
-    """Close the client's connection without an answer.
+async def drop_connection(send: Send, *, reset: bool = False, flush: bool = False) -> None:
+    """Close the client's connection without (the rest of) an answer.
 
     ASGI has no way to say this, so the sandbox reaches for uvicorn's transport behind its `send`
     (the request cycle object). Under another server it raises, which also ends the request
-    without a proper answer.
+    without a proper answer. `flush`: what was already sent reaches the client first (a graceful close,
+    FIN, unless `reset`); `reset`: the connection is reset (TCP RST) instead of closed.
     """
     cycle = getattr(send, "__self__", None)
     transport = getattr(cycle, "transport", None)
     if transport is None:
         raise ConnectionAbortedError("fault: connection dropped")
-    transport.abort()
+    if flush:
+        for _ in range(100):  # the partial answer leaves our buffer before the connection goes
+            if not transport.get_write_buffer_size():
+                break
+            await anyio.sleep(0.01)
+    if reset:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:  # SO_LINGER 0: close() sends RST, not FIN
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+    elif flush:
+        transport.close()
+    else:
+        transport.abort()
     # Let uvicorn notice the lost connection, so it does not complain that no response was sent.
-    for _ in range(10):
+    for attempt in range(110):
         if getattr(cycle, "disconnected", True):
             break
-        await anyio.lowlevel.checkpoint()
+        if attempt < 10:
+            await anyio.lowlevel.checkpoint()
+        else:
+            await anyio.sleep(0.01)

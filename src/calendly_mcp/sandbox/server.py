@@ -128,9 +128,9 @@ def serve(host: str = "127.0.0.1", port: int = 8765, config: SandboxConfig | Non
     sock = _bind(host, port)
     url = _url(host, sock)
     print(
-        f"Calendly sandbox at {url} (Calendly API at /, Calendly token {config.calendly_token!r}; "
+        f"Calendly sandbox at {url} (Calendly API at /, Calendly token {config.shown(config.calendly_token)!r}; "
         f"Maton gateway at {url}/calendly and connections at {url}/connections, "
-        f"Maton key {config.maton_key!r}; controls at {url}/_sandbox/)",
+        f"Maton key {config.shown(config.maton_key)!r}; controls at {url}/_sandbox/)",
         file=sys.stderr,
         flush=True,
     )

@@ -185,29 +185,20 @@ def _strip_titles(node: Any) -> Any:
 
 
 def simplify(node: Any) -> Any:
-    """The same JSON schema, cheaper to send and to check: no titles, `anyOf [T, null]` as `type: [T, null]`.
+    """The same JSON schema without pydantic's titles (they repeat the field names).
 
-    Clients validate every result against the output schema (the SDK's own client does, with jsonschema):
-    a type list is one keyword where anyOf is a branch per alternative.
+    Optional fields stay `anyOf [T, null]`: a `type: [T, "null"]` list would be smaller, but the
+    Inspector's portability check flags it for single-`type` dialects (Gemini's OpenAPI subset).
     """
     if isinstance(node, list):
         return [simplify(v) for v in cast(list[Any], node)]
     if not isinstance(node, dict):
         return node
-    out = {
+    return {
         k: simplify(v)
         for k, v in cast(dict[str, Any], node).items()
         if not (k == "title" and isinstance(v, str))
     }
-    options = out.get("anyOf")
-    if isinstance(options, list) and len(cast(list[Any], options)) == 2 and {"type": "null"} in options:
-        other = next(o for o in cast(list[dict[str, Any]], options) if o != {"type": "null"})
-        if isinstance(other.get("type"), str) and not (
-            {"$ref", "anyOf", "oneOf", "allOf", "enum", "const"} & other.keys()
-        ):
-            rest = {k: v for k, v in out.items() if k != "anyOf"}
-            return {**other, **rest, "type": [other["type"], "null"]}
-    return out
 
 
 def generate_schemas() -> Schemas:

@@ -1,0 +1,670 @@
+"""Every tool, both modes, under upstream faults: a real MCP client, real server processes over stdio.
+
+The sandbox injects each fault (docs/sandbox.md, "Controls") on the one request each tool makes; all the
+tools of a scenario are called at once, in one server process per mode, so that the real retry waits
+overlap. `SCENARIOS` is the table of expected outcomes (docs/faults.md shows it as observed):
+
+- reads meet a fault that stays until cleared, so they show the whole retry policy and the error after it;
+- writes meet a fault that answers once: a write sent again would then succeed, so the request log and
+  the sandbox's state show any resend (a second booking, a second cancellation) that PRODUCT.md forbids.
+
+Attempts are counted in the sandbox's request log; the waits between them are read from the server's own
+log (`--log-level INFO`: "GET /users/me failed (RateLimitError); retry 1 in 1.0 s").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import anyio
+import anyio.abc
+import httpx2
+import pytest
+from mcp.client import Client
+from mcp.client.stdio import StdioServerParameters, stdio_client
+
+from conftest import Mode, SandboxProcess, free_port, server_env
+from mcp_helpers import call, fail, text_of
+
+pytestmark = pytest.mark.anyio
+
+TIMEOUT = "0.5"  # CALENDLY_MCP_TIMEOUT of the server processes here, in seconds
+SLOW = 1.0  # how late the slow answer comes: past the timeout
+HTML = "<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>"
+BACKOFF = ((0.5, 0.8), (1.0, 1.3))  # the policy's waits before attempts 2 and 3 (jitter, one decimal)
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What a tool does under a fault."""
+
+    attempts: int  # requests that reached the sandbox (or, refused, that were tried: from the server log)
+    words: tuple[str, ...] = ()  # the error says all of these (case-insensitive)
+    ok: bool = False  # the call succeeds in the end
+    unknown: bool = False  # an "outcome unknown" error: not sent again, and says how to check
+    effect: int = 0  # writes: how many times it took effect (bookings, cancellations, ...)
+    waits: tuple[tuple[float, float], ...] = ()  # each retry's wait (min, max), from the server log
+    absent: tuple[str, ...] = ()  # the error must not say these
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    fault: dict[str, Any]  # the sandbox fault, without method, path and times
+    read: Expect
+    write: Expect
+    served: bool = False  # the sandbox serves the request, then damages its answer (a write takes effect)
+
+
+ONE_S = ((1.0, 1.0), (1.0, 1.0))
+FIVE_XX_READ = ("try again shortly",)
+NOT_RESENT = ("not sent again", "may or may not have taken effect")
+
+SCENARIOS = [
+    Scenario(
+        "429 + Retry-After: 1",
+        {"status": 429, "headers": {"Retry-After": "1"}},
+        read=Expect(3, ("429 Too Many Requests", "Retry after about 1 s"), waits=ONE_S),
+        write=Expect(2, ok=True, effect=1, waits=((1.0, 1.0),)),
+    ),
+    Scenario(
+        "429 + X-RateLimit-Reset: 1 only",
+        {"status": 429, "headers": {"X-RateLimit-Reset": "1"}},
+        read=Expect(3, ("429 Too Many Requests", "Retry after about 1 s"), waits=ONE_S),
+        write=Expect(2, ok=True, effect=1, waits=((1.0, 1.0),)),
+    ),
+    Scenario(
+        "429, neither header",
+        {"status": 429, "headers": {"X-RateLimit-Reset": None}},
+        read=Expect(
+            3, ("429 Too Many Requests", "wait before calling again"), waits=BACKOFF, absent=("Retry after",)
+        ),
+        write=Expect(2, ok=True, effect=1, waits=BACKOFF[:1]),
+    ),
+    Scenario(
+        "500",
+        {"status": 500},
+        read=Expect(3, ("answered 500 Internal Server Error", *FIVE_XX_READ), waits=BACKOFF),
+        write=Expect(1, ("answered 500", *NOT_RESENT), unknown=True),
+    ),
+    Scenario(
+        "502",
+        {"status": 502},
+        read=Expect(3, ("answered 502", *FIVE_XX_READ), waits=BACKOFF),
+        write=Expect(1, ("answered 502", *NOT_RESENT), unknown=True),
+    ),
+    Scenario(
+        "503",
+        {"status": 503},
+        read=Expect(3, ("answered 503", *FIVE_XX_READ), waits=BACKOFF),
+        write=Expect(1, ("answered 503", *NOT_RESENT), unknown=True),
+    ),
+    Scenario(
+        "424 (external calendar)",
+        {"status": 424},
+        read=Expect(1, ("424 External Calendar Error", "reconnect")),
+        write=Expect(1, ("424 External Calendar Error", "reconnect")),
+    ),
+    Scenario(
+        f"slow answer ({SLOW} s, timeout {TIMEOUT} s)",
+        {"action": "late", "delay_seconds": SLOW},
+        read=Expect(3, ("did not answer in time", "try again shortly"), waits=BACKOFF),
+        write=Expect(1, ("timed out waiting for the answer", *NOT_RESENT), unknown=True, effect=1),
+        served=True,
+    ),
+    Scenario(
+        "connection reset mid-answer",
+        {"action": "reset_mid_body"},
+        read=Expect(3, ("broke while reading the answer", "try again shortly"), waits=BACKOFF),
+        write=Expect(1, ("the connection broke", *NOT_RESENT), unknown=True, effect=1),
+        served=True,
+    ),
+    Scenario(
+        "truncated body (Content-Length larger than sent)",
+        {"action": "truncate"},
+        read=Expect(3, ("broke while reading the answer", "try again shortly"), waits=BACKOFF),
+        write=Expect(1, ("the connection broke", *NOT_RESENT), unknown=True, effect=1),
+        served=True,
+    ),
+    Scenario(
+        "non-JSON body, status 200",
+        {"status": 200, "body": "<<not json>>"},
+        read=Expect(1, ("was not JSON", "'<<not json>>'")),
+        write=Expect(1, ("was not JSON", *NOT_RESENT), unknown=True),
+    ),
+    Scenario(
+        "HTML error page from a proxy (502 text/html)",
+        {"status": 502, "body": HTML, "headers": {"Content-Type": "text/html"}},
+        read=Expect(3, ("answered 502", "an HTML page (502 Bad Gateway)", *FIVE_XX_READ), waits=BACKOFF),
+        write=Expect(1, ("answered 502", "an HTML page (502 Bad Gateway)", *NOT_RESENT), unknown=True),
+    ),
+]
+REFUSED = Scenario(
+    "connection refused",
+    {},
+    read=Expect(3, ("Could not reach", "before the request was sent", "check the network"), waits=BACKOFF),
+    write=Expect(3, ("Could not reach", "before the request was sent", "check the network"), waits=BACKOFF),
+)
+
+SETTING: dict[str, str] = {"direct": "CALENDLY_API_URL", "gateway": "MATON_GATEWAY_URL"}
+CONNECTION_TOOLS = {"list_connections", "create_connection", "get_connection", "delete_connection"}
+WRITE_TOOLS = {
+    "create_event_invitee",
+    "cancel_scheduled_event",
+    "create_webhook_subscription",
+    "delete_webhook_subscription",
+    "create_connection",
+    "delete_connection",
+}
+
+
+@dataclass
+class Case:
+    """One tool call and the one request it makes that the fault is put on."""
+
+    tool: str
+    args: dict[str, Any]
+    method: str
+    path: str  # relative to the API base (or, connection tools, to Maton's connection API)
+    check: str = ""  # writes: the tool their "outcome unknown" error names, to see whether it happened
+
+    @property
+    def write(self) -> bool:
+        return self.tool in WRITE_TOOLS
+
+    @property
+    def ctrl(self) -> bool:
+        return self.tool in CONNECTION_TOOLS
+
+    def sandbox_path(self, mode: Mode) -> str:
+        return self.path if self.ctrl or mode == "direct" else f"/calendly{self.path}"
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def uid(uri: str) -> str:
+    return uri.rsplit("/", 1)[1]
+
+
+@dataclass
+class World:
+    """The ids the calls need, read from a freshly reset sandbox before any fault is set."""
+
+    me: str
+    org: str
+    other_user: str
+    event_type: str  # for get_event_type
+    bookable: dict[str, Any]  # the event type booked
+    slot: str
+    event: str  # read: get it, list its invitees
+    invitee: str
+    to_cancel: str
+    hook: str  # get it
+    hook_to_delete: str
+    connection: str
+    connection_to_delete: str
+    connections_before: int
+    tag: str  # unique per test: e-mails and webhook URLs
+
+    def cases(self, sandbox_url: str) -> list[Case]:
+        me, org = self.me, self.org
+        now = datetime.now(UTC)
+        window = {"start_time": iso(now + timedelta(minutes=5)), "end_time": iso(now + timedelta(days=6))}
+        kinds = [loc["kind"] for loc in self.bookable.get("locations") or []]
+        book = {
+            "event_type": self.bookable["uri"],
+            "start_time": self.slot,
+            "email": f"{self.tag}@example.com",
+            "timezone": "Europe/Berlin",
+            "name": "Grace Hopper",
+            **({"location_kind": kinds[0]} if kinds else {}),
+        }
+        return [
+            Case("get_current_user", {}, "GET", "/users/me"),
+            Case("get_user", {"user": self.other_user}, "GET", f"/users/{uid(self.other_user)}"),
+            Case("list_event_types", {"user": me}, "GET", "/event_types"),
+            Case("get_event_type", {"event_type": self.event_type}, "GET", f"/event_types/{uid(self.event_type)}"),
+            Case("list_scheduled_events", {"user": me}, "GET", "/scheduled_events"),
+            Case("get_scheduled_event", {"event": self.event}, "GET", f"/scheduled_events/{uid(self.event)}"),
+            Case("cancel_scheduled_event", {"event": self.to_cancel, "reason": "fault test"}, "POST",
+                 f"/scheduled_events/{uid(self.to_cancel)}/cancellation", check="get_scheduled_event"),
+            Case("list_event_invitees", {"event": self.event}, "GET", f"/scheduled_events/{uid(self.event)}/invitees"),
+            Case("get_event_invitee", {"invitee": self.invitee}, "GET",
+                 f"/scheduled_events/{uid(self.event)}/invitees/{uid(self.invitee)}"),
+            Case("create_event_invitee", book, "POST", "/invitees", check="list_scheduled_events"),
+            Case("list_event_type_available_times", {"event_type": self.bookable["uri"], **window}, "GET",
+                 "/event_type_available_times"),
+            Case("list_user_busy_times", {"user": me, **window}, "GET", "/user_busy_times"),
+            Case("list_user_availability_schedules", {"user": me}, "GET", "/user_availability_schedules"),
+            Case("list_organization_memberships", {"organization": org}, "GET", "/organization_memberships"),
+            Case("list_webhook_subscriptions", {"organization": org, "user": me}, "GET", "/webhook_subscriptions"),
+            Case("create_webhook_subscription",
+                 {"url": self.hook_url(sandbox_url), "events": ["invitee.created"], "organization": org, "user": me},
+                 "POST", "/webhook_subscriptions", check="list_webhook_subscriptions"),
+            Case("get_webhook_subscription", {"webhook": self.hook}, "GET", f"/webhook_subscriptions/{uid(self.hook)}"),
+            Case("delete_webhook_subscription", {"webhook": self.hook_to_delete}, "DELETE",
+                 f"/webhook_subscriptions/{uid(self.hook_to_delete)}", check="get_webhook_subscription"),
+            Case("list_connections", {}, "GET", "/connections"),
+            Case("create_connection", {}, "POST", "/connections", check="list_connections"),
+            Case("get_connection", {"connection_id": self.connection}, "GET", f"/connections/{self.connection}"),
+            Case("delete_connection", {"connection_id": self.connection_to_delete}, "DELETE",
+                 f"/connections/{self.connection_to_delete}", check="get_connection"),
+        ]  # fmt: skip
+
+    def hook_url(self, sandbox_url: str) -> str:
+        return f"{sandbox_url}/_sandbox/inbox/{self.tag}"
+
+
+@dataclass
+class Server:
+    """A server process over stdio, its stderr (the log) in a file."""
+
+    client: Client
+    log: Path
+    offset: int = 0
+
+    def mark(self) -> None:
+        self.offset = self.log.stat().st_size
+
+    def new_log(self) -> str:
+        with self.log.open("rb") as handle:
+            handle.seek(self.offset)
+            return handle.read().decode(errors="replace")
+
+
+@asynccontextmanager
+async def start_server(env: dict[str, str]) -> AsyncIterator[Server]:
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "calendly_mcp", "--log-level", "INFO", "serve"],
+        env=env | {"CALENDLY_MCP_TIMEOUT": TIMEOUT},
+        cwd=os.getcwd(),
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "server.log"
+        with path.open("w") as errlog:
+            # The child writes its stderr straight to the file.
+            async with Client(stdio_client(params, errlog=errlog)) as client:
+                yield Server(client, path)
+
+
+@pytest.fixture(scope="module")
+async def server(sandbox_process: SandboxProcess, mode: Mode) -> AsyncIterator[Server]:
+    """One server process per mode for every scenario."""
+    async with start_server(server_env(mode, sandbox_process.url)) as running:
+        yield running
+
+
+_RETRY = re.compile(r"(GET|POST|DELETE) (\S+) failed \((\w+)\); retry (\d+) in ([\d.]+) s")
+
+
+def retry_waits(log: str) -> dict[tuple[str, str], list[float]]:
+    """The waits the server logged before each new attempt, by (method, path)."""
+    waits: dict[tuple[str, str], list[float]] = {}
+    for method, path, _error, _n, delay in _RETRY.findall(log):
+        waits.setdefault((method, path), []).append(float(delay))
+    return waits
+
+
+OBSERVED: dict[str, dict[str, dict[str, str]]] = {}  # scenario -> mode -> tool -> what happened
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report() -> Iterator[None]:
+    """With CALENDLY_FAULTS_REPORT=<file>, write what was observed (docs/faults.md is made from it)."""
+    yield
+    target = os.environ.get("CALENDLY_FAULTS_REPORT")
+    if target:
+        old = json.loads(Path(target).read_text()) if Path(target).exists() else {}
+        for scenario, modes in OBSERVED.items():
+            old.setdefault(scenario, {}).update(modes)
+        Path(target).write_text(json.dumps(old, indent=1, sort_keys=True))
+
+
+async def build_world(client: Client, sandbox: SandboxProcess, mode: Mode, tag: str) -> World:
+    info = sandbox.info()
+    owner = next(u for u in info["users"] if u["role"] == "owner")
+    other = next(u for u in info["users"] if u["role"] == "admin")
+    bookable_uri = info["examples"]["bookable_event_types"][owner["uri"]]
+    another = next(
+        et["uri"]
+        for et in info["event_types"]
+        if et["owner"] == owner["uri"] and et["active"] and et["uri"] != bookable_uri
+    )
+    bookable = await call(client, "get_event_type", event_type=bookable_uri)
+    now = datetime.now(UTC)
+    slots = await call(
+        client,
+        "list_event_type_available_times",
+        event_type=bookable_uri,
+        start_time=iso(now + timedelta(minutes=5)),
+        end_time=iso(now + timedelta(days=6)),
+    )
+    events = await call(
+        client,
+        "list_scheduled_events",
+        user=owner["uri"],
+        status="active",
+        min_start_time=iso(now + timedelta(hours=2)),
+        count=5,
+    )
+    event, to_cancel = events["collection"][0]["uri"], events["collection"][1]["uri"]
+    invitees = await call(client, "list_event_invitees", event=event)
+    hooks = []
+    for name in ("get", "delete"):
+        hooks.append(
+            await call(
+                client,
+                "create_webhook_subscription",
+                url=f"{sandbox.url}/_sandbox/inbox/{tag}-{name}",
+                events=["invitee.canceled"],
+                organization=info["organization"]["uri"],
+                user=owner["uri"],
+            )
+        )
+    connection = to_delete = "not-in-direct-mode"
+    before = 0
+    if mode == "gateway":
+        connection = info["connections"][0]["connection_id"]
+        to_delete = (await call(client, "create_connection"))["connection"]["connection_id"]
+        before = len((await call(client, "list_connections"))["connections"])
+    return World(
+        me=owner["uri"],
+        org=info["organization"]["uri"],
+        other_user=other["uri"],
+        event_type=another,
+        bookable=bookable,
+        slot=slots["collection"][0]["start_time"],
+        event=event,
+        invitee=invitees["collection"][0]["uri"],
+        to_cancel=to_cancel,
+        hook=hooks[0]["uri"],
+        hook_to_delete=hooks[1]["uri"],
+        connection=connection,
+        connection_to_delete=to_delete,
+        connections_before=before,
+        tag=tag,
+    )
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    text: str
+    seconds: float
+    result: dict[str, Any] | None = field(default=None)
+
+
+async def run_all(client: Client, cases: list[Case]) -> dict[str, Outcome]:
+    """Every case at once: the retry waits overlap, so the whole matrix stays quick."""
+    outcomes: dict[str, Outcome] = {}
+
+    async def one(case: Case) -> None:
+        started = time.perf_counter()
+        result = await client.call_tool(case.tool, case.args)
+        outcomes[case.tool] = Outcome(
+            not result.is_error, text_of(result), time.perf_counter() - started, result.structured_content
+        )
+
+    async with anyio.create_task_group() as tasks:
+        for case in cases:
+            tasks.start_soon(one, case)
+    return outcomes
+
+
+def check_error(case: Case, expect: Expect, outcome: Outcome) -> None:
+    assert not outcome.ok, f"{case.tool} succeeded: {outcome.result}"
+    text = outcome.text
+    assert text.strip(), f"{case.tool}: an error without words"
+    for forbidden in ("Traceback", 'File "', "sandbox-token", "sandbox-key"):
+        assert forbidden not in text, f"{case.tool}: {text}"
+    for words in expect.words:
+        assert words.lower() in text.lower(), f"{case.tool}: {words!r} not in {text!r}"
+    for words in expect.absent:
+        assert words.lower() not in text.lower(), f"{case.tool}: {words!r} in {text!r}"
+    if expect.unknown:
+        assert case.check in text, f"{case.tool}: the error must say how to check ({case.check}): {text}"
+
+
+def check_waits(case: Case, expect: Expect, waits: list[float]) -> None:
+    assert len(waits) == len(expect.waits), f"{case.tool}: waits {waits}, expected {expect.waits}"
+    for wait, (low, high) in zip(waits, expect.waits, strict=True):
+        assert low <= wait <= high, f"{case.tool}: waited {wait} s, expected {low}..{high}"
+
+
+def summary(case: Case, expect: Expect, outcome: Outcome, attempts: int, effect: int | None) -> str:
+    sent = f"sent {attempts}x" if attempts else "not sent"
+    if outcome.ok:
+        what = "then ok"
+    elif expect.unknown:
+        what = "then 'outcome unknown'"
+    else:
+        what = "then error"
+    first = outcome.text.splitlines()[0][:90] if outcome.text else ""
+    took = f"{outcome.seconds:.1f} s"
+    done = "" if effect is None else f"; took effect {effect}x"
+    return f"{sent}, {what} ({took}){done}: {first}" if not outcome.ok else f"{sent}, {what} ({took}){done}"
+
+
+async def effects(client: Client, world: World, sandbox_url: str) -> dict[str, int]:
+    """How many times each write took effect, read back from the sandbox through the tools themselves."""
+    booked = await call(
+        client,
+        "list_scheduled_events",
+        user=world.me,
+        invitee_email=f"{world.tag}@example.com",
+        min_start_time=iso(datetime.now(UTC)),
+    )
+    canceled = (await call(client, "get_scheduled_event", event=world.to_cancel))["status"] == "canceled"
+    hooks = await call(client, "list_webhook_subscriptions", organization=world.org, user=world.me, count=100)
+    url = world.hook_url(sandbox_url)
+    gone = await client.call_tool("get_webhook_subscription", {"webhook": world.hook_to_delete})
+    found = {
+        "create_event_invitee": len(booked["collection"]),
+        "cancel_scheduled_event": int(canceled),
+        "create_webhook_subscription": [h["callback_url"] for h in hooks["collection"]].count(url),
+        "delete_webhook_subscription": int(gone.is_error and "404" in text_of(gone)),
+    }
+    if world.connections_before:
+        connections = (await call(client, "list_connections"))["connections"]
+        deleted = await client.call_tool("get_connection", {"connection_id": world.connection_to_delete})
+        found["create_connection"] = len(connections) - world.connections_before + found_deleted(deleted)
+        found["delete_connection"] = found_deleted(deleted)
+    return found
+
+
+def found_deleted(result: Any) -> int:
+    return int(result.is_error and "404" in text_of(result))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+async def test_every_tool_survives(
+    server: Server, sandbox: SandboxProcess, mode: Mode, scenario: Scenario
+) -> None:
+    client = server.client
+    tag = f"faults-{mode}-{re.sub(r'[^a-z0-9]+', '-', scenario.name.lower()).strip('-')}"[:60]
+    world = await build_world(client, sandbox, mode, tag)
+    cases = world.cases(sandbox.url)
+    tools = {t.name for t in (await client.list_tools()).tools}
+    assert {c.tool for c in cases} == tools, "every tool is in the matrix"
+
+    sandbox.clear_requests()
+    with httpx2.Client(base_url=sandbox.url) as control:
+        for case in cases:
+            spec = {
+                **scenario.fault,
+                "method": case.method,
+                "path": f"^{re.escape(case.sandbox_path(mode))}$",
+            }
+            spec["times"] = 1 if case.write else None
+            control.post("/_sandbox/faults", json=spec).raise_for_status()
+        server.mark()
+        outcomes = await run_all(client, cases)
+        control.delete("/_sandbox/faults").raise_for_status()
+    log = sandbox.requests()
+    waits = retry_waits(server.new_log())
+
+    done = await effects(client, world, sandbox.url)  # also: the server still answers, with no fault left
+    seen: dict[str, str] = {}
+    for case in cases:
+        outcome = outcomes[case.tool]
+        if case.ctrl and mode == "direct":
+            assert not outcome.ok
+            assert "direct mode" in outcome.text
+            seen[case.tool] = "refused before any request (direct mode)"
+            continue
+        expect = scenario.write if case.write else scenario.read
+        mine = [r for r in log if r["method"] == case.method and r["path"] == case.sandbox_path(mode)]
+        assert len(mine) == expect.attempts, f"{case.tool}: {len(mine)} requests, expected {expect.attempts}"
+        assert all(r["faulted"] for r in mine[:1])
+        if expect.ok:
+            assert outcome.ok, f"{case.tool}: {outcome.text}"
+        else:
+            check_error(case, expect, outcome)
+        check_waits(case, expect, waits.get((case.method, case.path), []))
+        assert outcome.seconds < 10, f"{case.tool} took {outcome.seconds:.1f} s: retries must be bounded"
+        effect = None
+        if case.write:
+            # The request log: answers the sandbox really served (not a canned fault) that succeeded.
+            succeeded = [
+                r for r in mine if r["status"] and r["status"] < 300 and (scenario.served or not r["faulted"])
+            ]
+            effect = done[case.tool]
+            assert len(succeeded) == effect == expect.effect, (
+                f"{case.tool}: took effect {effect}x ({len(succeeded)} successful answers in the log), "
+                f"expected {expect.effect}"
+            )
+        seen[case.tool] = summary(case, expect, outcome, len(mine), effect)
+    assert "Traceback" not in server.new_log()
+    # Whatever happened, at most one booking and one cancellation for the one request the model made each.
+    for ending in ("/invitees", "/cancellation"):
+        ok = [
+            r
+            for r in log
+            if r["method"] == "POST" and r["path"].endswith(ending) and r["status"] in (200, 201)
+        ]
+        assert len([r for r in ok if scenario.served or not r["faulted"]]) <= 1
+    # The next call works.
+    assert (await call(client, "get_user", user=world.other_user))["uri"] == world.other_user
+    OBSERVED.setdefault(scenario.name, {})[mode] = seen
+
+
+async def test_a_write_that_stays_rate_limited_is_given_back(
+    server: Server, sandbox: SandboxProcess, mode: Mode
+) -> None:
+    """A 429 that does not go away: sent three times in all, then the rate-limit error; nothing booked."""
+    world = await build_world(server.client, sandbox, mode, f"faults-{mode}-429-stays")
+    case = next(c for c in world.cases(sandbox.url) if c.tool == "create_event_invitee")
+    sandbox.clear_requests()
+    sandbox.fault(method="POST", path="^.*/invitees$", status=429, headers={"Retry-After": "1"}, times=None)
+    text = await fail(server.client, case.tool, **case.args)
+    httpx2.delete(f"{sandbox.url}/_sandbox/faults").raise_for_status()
+    assert "429 Too Many Requests" in text
+    assert "Retry after about 1 s" in text
+    assert len([r for r in sandbox.requests() if r["path"].endswith("/invitees")]) == 3
+    assert (await effects(server.client, world, sandbox.url))["create_event_invitee"] == 0
+
+
+async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
+    """Nothing listens at the configured URLs: reads and writes alike are tried three times (nothing was
+    sent), then the error says so; once the upstream is back, the same process answers."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    scenario = REFUSED
+    async with start_server(server_env(mode, url)) as refused:
+        world = await build_world_from_info(sandbox, mode)
+        cases = world.cases(sandbox.url)
+        refused.mark()
+        outcomes = await run_all(refused.client, cases)
+        waits = retry_waits(refused.new_log())
+        seen: dict[str, str] = {}
+        for case in cases:
+            outcome = outcomes[case.tool]
+            if case.ctrl and mode == "direct":
+                assert "direct mode" in outcome.text
+                seen[case.tool] = "refused before any request (direct mode)"
+                continue
+            expect = scenario.write if case.write else scenario.read
+            method, path = case.method, case.path
+            if case.tool == "create_event_invitee":  # it reads the event type before it books
+                method, path = "GET", f"/event_types/{uid(world.bookable['uri'])}"
+            check_error(case, expect, outcome)
+            setting = "MATON_CTRL_URL" if case.ctrl else SETTING[mode]
+            assert setting in outcome.text, f"{case.tool}: the error names {setting}: {outcome.text}"
+            check_waits(case, expect, waits.get((method, path), []))
+            attempts = len(waits.get((method, path), [])) + 1
+            note = " (its GET of the event type; the booking was never sent)" if method != case.method else ""
+            seen[case.tool] = summary(case, expect, outcome, attempts, 0 if case.write else None) + note
+        assert "Traceback" not in refused.new_log()
+        assert sandbox.requests() == []
+        # The upstream comes back on the same port: the same server process answers.
+        listener = await anyio.create_tcp_listener(local_host="127.0.0.1", local_port=port)
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(_serve_forwarder, listener, sandbox.url)
+            assert (await call(refused.client, "get_user", user=world.other_user))["uri"] == world.other_user
+            assert (await call(refused.client, "get_current_user"))["uri"] == world.me
+            tasks.cancel_scope.cancel()
+    OBSERVED.setdefault(scenario.name, {})[mode] = seen
+
+
+async def _serve_forwarder(listener: anyio.abc.Listener[anyio.abc.SocketStream], target: str) -> None:
+    host, port = target.removeprefix("http://").split(":")
+
+    async def pipe(source: anyio.abc.ByteStream, sink: anyio.abc.ByteStream) -> None:
+        with suppress(anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError):
+            async for chunk in source:
+                await sink.send(chunk)
+        with suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
+            await sink.send_eof() if isinstance(sink, anyio.abc.SocketStream) else None
+
+    async def handle(downstream: anyio.abc.SocketStream) -> None:
+        upstream = await anyio.connect_tcp(host, int(port))
+        async with downstream, upstream, anyio.create_task_group() as tasks:
+            tasks.start_soon(pipe, downstream, upstream)
+            await pipe(upstream, downstream)
+
+    async with listener:
+        await listener.serve(handle)
+
+
+async def build_world_from_info(sandbox: SandboxProcess, mode: Mode) -> World:
+    """The ids for calls that will never reach the sandbox: read from its info, no tool call needed."""
+    info = sandbox.info()
+    owner = next(u for u in info["users"] if u["role"] == "owner")
+    other = next(u for u in info["users"] if u["role"] == "admin")
+    bookable = info["examples"]["bookable_event_types"][owner["uri"]]
+    another = next(
+        et["uri"] for et in info["event_types"] if et["owner"] == owner["uri"] and et["uri"] != bookable
+    )
+    event = info["examples"]["next_event_of_owner"]
+    made_up = "https://api.calendly.com/webhook_subscriptions/0000aaaa-0000-4000-8000-000000000000"
+    return World(
+        me=owner["uri"],
+        org=info["organization"]["uri"],
+        other_user=other["uri"],
+        event_type=another,
+        bookable={"uri": bookable, "locations": None},
+        slot=iso(datetime.now(UTC) + timedelta(days=2)),
+        event=event,
+        invitee=f"{event}/invitees/0000aaaa-0000-4000-8000-000000000001",
+        to_cancel=event,
+        hook=made_up,
+        hook_to_delete=made_up,
+        connection=info["connections"][0]["connection_id"],
+        connection_to_delete=info["connections"][1]["connection_id"],
+        connections_before=0,
+        tag=f"faults-{mode}-refused",
+    )
