@@ -292,7 +292,8 @@ def test_raw_protocol_abuse_gets_protocol_answers() -> None:
     lines = [json.dumps(m) for m in messages]
     lines.insert(2, "{this is not json")
     process = subprocess.Popen(
-        [sys.executable, "-m", "calendly_mcp", "serve"],
+        # DEBUG: whatever the server logs, stdout must still carry nothing but protocol messages.
+        [sys.executable, "-m", "calendly_mcp", "--log-level", "DEBUG", "serve"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -234,6 +234,8 @@ async def test_gateway_errors_are_told_apart(box: Box) -> None:
         await CalendlyClient(bad_key, box.http).get("/users/me")
     assert "Maton gateway answered 401" in str(caught.value)
     assert "wrong-key" not in str(caught.value)
+    assert "wrong-key" not in repr(caught.value)
+    assert "wrong-key" not in repr(CalendlyClient(bad_key, box.http).endpoint)
     missing = Endpoint(
         "gateway", f"{box.url}/calendly", box.url, SecretStr("sandbox-key"), "no-such-connection"
     )
