@@ -63,6 +63,17 @@ DESTROY = ToolAnnotations(
 )
 
 
+async def owner_params(api: CalendlyClient, user: str | None, organization: str | None) -> dict[str, str]:
+    """`user` and/or `organization` for lists Calendly scopes by owner: one of them is required upstream,
+    so with neither given the list is the current user's."""
+    if organization is None:
+        return {"user": await user_uri(api, user)}
+    params = {"organization": ids.uri("organization", ids.parse_id("organization", organization))}
+    if user is not None:
+        params["user"] = await user_uri(api, user)
+    return params
+
+
 async def organization_uri(api: CalendlyClient, ref: str | None) -> str:
     """The URI of the named organization, or of the current user's when none is named."""
     if ref is None:

@@ -10,7 +10,7 @@ from calendly_mcp.gateway import ids
 from calendly_mcp.schemas.inputs import Count, EventTypeId, EventTypeSort, OrganizationArg, PageToken, UserArg
 from calendly_mcp.schemas.outputs import Page
 from calendly_mcp.schemas.resources import EventType, Resource
-from calendly_mcp.tools.base import READ, Ctx, ToolSpec, client, page, parse, user_uri
+from calendly_mcp.tools.base import READ, Ctx, ToolSpec, client, owner_params, page, parse
 
 
 async def list_event_types(
@@ -27,12 +27,7 @@ async def list_event_types(
     params: dict[str, str | int | bool | None] = {
         "active": active, "sort": sort, "count": count, "page_token": page_token,
     }  # fmt: skip
-    if organization is not None:
-        params["organization"] = ids.uri("organization", ids.parse_id("organization", organization))
-        if user is not None:
-            params["user"] = await user_uri(api, user)
-    else:
-        params["user"] = await user_uri(api, user)
+    params |= await owner_params(api, user, organization)
     return page(EventType, await api.get("/event_types", params))
 
 

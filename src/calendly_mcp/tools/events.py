@@ -22,7 +22,7 @@ from calendly_mcp.schemas.inputs import (
 )
 from calendly_mcp.schemas.outputs import Page
 from calendly_mcp.schemas.resources import Cancellation, Invitee, Resource, ScheduledEvent
-from calendly_mcp.tools.base import DESTROY, READ, Ctx, ToolSpec, client, iso_utc, page, parse, user_uri
+from calendly_mcp.tools.base import DESTROY, READ, Ctx, ToolSpec, client, iso_utc, owner_params, page, parse
 
 InviteeSort = Literal["created_at:asc", "created_at:desc"]
 
@@ -54,12 +54,7 @@ async def list_scheduled_events(
         "count": count,
         "page_token": page_token,
     }
-    if organization is not None:
-        params["organization"] = ids.uri("organization", ids.parse_id("organization", organization))
-        if user is not None:
-            params["user"] = await user_uri(api, user)
-    else:
-        params["user"] = await user_uri(api, user)
+    params |= await owner_params(api, user, organization)
     return page(ScheduledEvent, await api.get("/scheduled_events", params))
 
 
