@@ -247,6 +247,8 @@ class World:
             Case("create_event_invitee", book, "POST", "/invitees", check="list_scheduled_events"),
             Case("list_event_type_available_times", {"event_type": self.bookable["uri"], **window}, "GET",
                  "/event_type_available_times"),
+            Case("find_available_times", {"event_type": self.bookable["uri"], "timezone": "UTC", **window}, "GET",
+                 "/event_type_available_times"),
             Case("list_user_busy_times", {"user": me, **window}, "GET", "/user_busy_times"),
             Case("list_user_availability_schedules", {"user": me}, "GET", "/user_availability_schedules"),
             Case("list_organization_memberships", {"organization": org}, "GET", "/organization_memberships"),
@@ -500,6 +502,37 @@ async def test_every_tool_survives(
     cases = world.cases(sandbox.url)
     tools = {t.name for t in (await client.list_tools()).tools}
     assert {c.tool for c in cases} == tools, "every tool is in the matrix"
+    # find_available_times asks the same path as list_event_type_available_times: it runs in a second
+    # pass of its own, so that each tool's requests can be told apart in the logs.
+    seen: dict[str, str] = {}
+    log: list[dict[str, Any]] = []
+    for batch in (
+        [c for c in cases if c.tool != "find_available_times"],
+        [c for c in cases if c.tool == "find_available_times"],
+    ):
+        batch_seen, batch_log = await matrix_pass(server, sandbox, mode, scenario, world, batch)
+        seen |= batch_seen
+        log += batch_log
+    assert "Traceback" not in server.new_log()
+    # Whatever happened, at most one booking and one cancellation for the one request the model made each.
+    for ending in ("/invitees", "/cancellation"):
+        ok = [
+            r
+            for r in log
+            if r["method"] == "POST" and r["path"].endswith(ending) and r["status"] in (200, 201)
+        ]
+        assert len([r for r in ok if scenario.served or not r["faulted"]]) <= 1
+    # The next call works.
+    assert (await call(client, "get_user", user=world.other_user))["uri"] == world.other_user
+    OBSERVED.setdefault(scenario.name, {})[mode] = seen
+
+
+async def matrix_pass(
+    server: Server, sandbox: SandboxProcess, mode: Mode, scenario: Scenario, world: World, cases: list[Case]
+) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Put the scenario's fault on each case's request, call them all at once, and check each outcome;
+    answers what was seen and the sandbox's request log of the pass."""
+    client = server.client
 
     sandbox.clear_requests()
     with httpx2.Client(base_url=sandbox.url) as control:
@@ -548,18 +581,7 @@ async def test_every_tool_survives(
                 f"expected {expect.effect}"
             )
         seen[case.tool] = summary(case, expect, outcome, len(mine), effect)
-    assert "Traceback" not in server.new_log()
-    # Whatever happened, at most one booking and one cancellation for the one request the model made each.
-    for ending in ("/invitees", "/cancellation"):
-        ok = [
-            r
-            for r in log
-            if r["method"] == "POST" and r["path"].endswith(ending) and r["status"] in (200, 201)
-        ]
-        assert len([r for r in ok if scenario.served or not r["faulted"]]) <= 1
-    # The next call works.
-    assert (await call(client, "get_user", user=world.other_user))["uri"] == world.other_user
-    OBSERVED.setdefault(scenario.name, {})[mode] = seen
+    return seen, log
 
 
 async def test_a_write_that_stays_rate_limited_is_given_back(
@@ -587,27 +609,16 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
     async with start_server(server_env(mode, url)) as refused:
         world = await build_world_from_info(sandbox, mode)
         cases = world.cases(sandbox.url)
-        refused.mark()
-        outcomes = await run_all(refused.client, cases)
-        waits = retry_waits(refused.new_log())
         seen: dict[str, str] = {}
-        for case in cases:
-            outcome = outcomes[case.tool]
-            if case.ctrl and mode == "direct":
-                assert "direct mode" in outcome.text
-                seen[case.tool] = "refused before any request (direct mode)"
-                continue
-            expect = scenario.write if case.write else scenario.read
-            method, path = case.method, case.path
-            if case.tool == "create_event_invitee":  # it reads the event type before it books
-                method, path = "GET", f"/event_types/{uid(world.bookable['uri'])}"
-            check_error(case, expect, outcome)
-            setting = "MATON_CTRL_URL" if case.ctrl else SETTING[mode]
-            assert setting in outcome.text, f"{case.tool}: the error names {setting}: {outcome.text}"
-            check_waits(case, expect, waits.get((method, path), []))
-            attempts = len(waits.get((method, path), [])) + 1
-            note = " (its GET of the event type; the booking was never sent)" if method != case.method else ""
-            seen[case.tool] = summary(case, expect, outcome, attempts, 0 if case.write else None) + note
+        # Two passes, as in the matrix: find_available_times shares its path with list_event_type_available_times.
+        for batch in (
+            [c for c in cases if c.tool != "find_available_times"],
+            [c for c in cases if c.tool == "find_available_times"],
+        ):
+            refused.mark()
+            outcomes = await run_all(refused.client, batch)
+            waits = retry_waits(refused.new_log())
+            seen |= checked_refusals(batch, outcomes, waits, world, mode, scenario)
         assert "Traceback" not in refused.new_log()
         assert sandbox.requests() == []
         # The upstream comes back on the same port: the same server process answers.
@@ -618,6 +629,35 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
             assert (await call(refused.client, "get_current_user"))["uri"] == world.me
             tasks.cancel_scope.cancel()
     OBSERVED.setdefault(scenario.name, {})[mode] = seen
+
+
+def checked_refusals(
+    cases: list[Case],
+    outcomes: dict[str, Any],
+    waits: dict[tuple[str, str], list[float]],
+    world: World,
+    mode: Mode,
+    scenario: Scenario,
+) -> dict[str, str]:
+    seen: dict[str, str] = {}
+    for case in cases:
+        outcome = outcomes[case.tool]
+        if case.ctrl and mode == "direct":
+            assert "direct mode" in outcome.text
+            seen[case.tool] = "refused before any request (direct mode)"
+            continue
+        expect = scenario.write if case.write else scenario.read
+        method, path = case.method, case.path
+        if case.tool == "create_event_invitee":  # it reads the event type before it books
+            method, path = "GET", f"/event_types/{uid(world.bookable['uri'])}"
+        check_error(case, expect, outcome)
+        setting = "MATON_CTRL_URL" if case.ctrl else SETTING[mode]
+        assert setting in outcome.text, f"{case.tool}: the error names {setting}: {outcome.text}"
+        check_waits(case, expect, waits.get((method, path), []))
+        attempts = len(waits.get((method, path), [])) + 1
+        note = " (its GET of the event type; the booking was never sent)" if method != case.method else ""
+        seen[case.tool] = summary(case, expect, outcome, attempts, 0 if case.write else None) + note
+    return seen
 
 
 async def _serve_forwarder(listener: anyio.abc.Listener[anyio.abc.SocketStream], target: str) -> None:

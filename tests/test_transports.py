@@ -16,7 +16,7 @@ TRANSPORTS: list[Transport] = ["stdio", "streamable-http", "sse"]
 async def test_reads_on_every_transport(sandbox: SandboxProcess, mode: Mode, transport: Transport) -> None:
     async with connect(transport, server_env(mode, sandbox.url)) as client:
         names = {t.name for t in (await client.list_tools()).tools}
-        assert len(names) == 22
+        assert len(names) == 23
         me = await call(client, "get_current_user")
         first = await call(client, "list_scheduled_events", count=5)
         assert first["next_page_token"]
@@ -70,6 +70,13 @@ async def test_every_tool_on_every_transport(
         await ok(
             "list_user_busy_times", start_time=iso(timedelta(minutes=5)), end_time=iso(timedelta(days=6))
         )
+        found = await ok(
+            "find_available_times",
+            event_type=bookable,
+            start_time=iso(timedelta(minutes=5)),
+            end_time=iso(timedelta(days=10)),
+        )
+        assert found["windows"] == 2
         await ok("list_user_availability_schedules")
         await ok("list_organization_memberships")
         kinds = [loc["kind"] for loc in event_type.get("locations") or []]  # type: ignore[union-attr]

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from pydantic import Field
+import anyio
+from pydantic import AwareDatetime, BaseModel, Field
 
 from calendly_mcp.gateway import ids
 from calendly_mcp.gateway.errors import InvalidInputError
-from calendly_mcp.schemas.inputs import EventTypeId, Time, UserArg
+from calendly_mcp.schemas.inputs import EventTypeId, Time, Timezone, UserArg
 from calendly_mcp.schemas.outputs import Items
 from calendly_mcp.schemas.resources import AvailabilitySchedule, AvailableTime, BusyTime, Collection
 from calendly_mcp.tools.base import READ, Ctx, ToolSpec, client, iso_utc, parse, state, user_uri
@@ -93,8 +95,86 @@ async def list_user_availability_schedules(ctx: Ctx, user: UserArg = None) -> It
     return Items(collection=parse(Collection[AvailabilitySchedule], answer).collection)
 
 
+FIND_MAX_DAYS = 92  # about three months: 14 windows of 7 days, fetched a few at a time
+FIND_CONCURRENCY = 4  # Calendly allows 500 requests a minute; four at once stays polite
+
+
+class FoundTime(BaseModel):
+    start_time: AwareDatetime = Field(description="Slot start, UTC")
+    local_start_time: str = Field(description="The same moment in the requested time zone")
+    invitees_remaining: int
+    scheduling_url: str
+
+
+class FoundTimes(BaseModel):
+    timezone: str = Field(description="Zone of local_start_time")
+    windows: int = Field(description="Calendly requests made")
+    collection: list[FoundTime]
+
+
+async def find_available_times(
+    ctx: Ctx,
+    event_type: EventTypeId,
+    start_time: Start,
+    end_time: End,
+    timezone: Annotated[
+        Timezone | None, Field(description="IANA zone to show slots in; default: yours")
+    ] = None,
+) -> FoundTimes:
+    """Bookable start times over any range up to 92 days: fetched in allowed windows at once and merged."""
+    max_days = state(ctx).settings.calendly_availability_max_days
+    start, end = check_window(
+        start_time,
+        end_time,
+        max_days=FIND_MAX_DAYS,
+        tool="find_available_times",
+        longer="Ask for a shorter range.",
+    )
+    api = client(ctx)
+    zone = ZoneInfo(timezone or str((await api.current_user()).get("timezone") or "UTC"))
+    event_type_uri = ids.uri("event_type", ids.parse_id("event_type", event_type))
+    windows: list[tuple[datetime, datetime]] = []
+    cursor = start
+    while cursor < end:
+        windows.append((cursor, min(cursor + timedelta(days=max_days), end)))
+        cursor = windows[-1][1]
+    found: dict[datetime, AvailableTime] = {}
+    limiter = anyio.Semaphore(FIND_CONCURRENCY)
+    done = 0
+
+    async def fetch(window_start: datetime, window_end: datetime) -> None:
+        nonlocal done
+        async with limiter:
+            params = {
+                "event_type": event_type_uri,
+                "start_time": iso_utc(window_start),
+                "end_time": iso_utc(window_end),
+            }
+            body = parse(Collection[AvailableTime], await api.get("/event_type_available_times", params))
+        for slot in body.collection:
+            found[slot.start_time] = slot
+        done += 1
+        await ctx.report_progress(done, len(windows), f"{done} of {len(windows)} windows")
+
+    # One failed window fails the call: a partial list would look like the whole truth.
+    async with anyio.create_task_group() as tasks:
+        for window in windows:
+            tasks.start_soon(fetch, *window)
+    slots = [
+        FoundTime(
+            start_time=slot.start_time,
+            local_start_time=slot.start_time.astimezone(zone).isoformat(),
+            invitees_remaining=slot.invitees_remaining,
+            scheduling_url=slot.scheduling_url,
+        )
+        for _, slot in sorted(found.items())
+    ]
+    return FoundTimes(timezone=zone.key, windows=len(windows), collection=slots)
+
+
 TOOLS = [
     ToolSpec(list_event_type_available_times, "availability", "List available times", READ),
+    ToolSpec(find_available_times, "availability", "Find available times", READ),
     ToolSpec(list_user_busy_times, "availability", "List busy times", READ),
     ToolSpec(list_user_availability_schedules, "availability", "List availability schedules", READ),
 ]

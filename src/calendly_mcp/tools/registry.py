@@ -77,6 +77,12 @@ def to_mcp(spec: ToolSpec, schemas: Schemas | None = None) -> Tool:
         except CalendlyMcpError as exc:
             # `from None`: the message is the whole story; no chained traceback travels on.
             raise ToolError(explain(exc)) from None
+        except BaseExceptionGroup as group:
+            # Concurrent fetches (find_available_times) fail as a group; the first failure is the story.
+            failures, others = group.split(CalendlyMcpError)
+            if failures is None or others is not None:
+                raise
+            raise ToolError(explain(_first(failures))) from None
 
     functools.update_wrapper(call, handler)
     known = (schemas or {}).get(spec.name)
@@ -138,6 +144,11 @@ def arguments_model(name: str, signature: inspect.Signature) -> type[ArgModelBas
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (param.annotation, default)
     return create_model(f"{name}Arguments", __base__=StrictArguments, **fields)
+
+
+def _first(group: BaseExceptionGroup[CalendlyMcpError]) -> CalendlyMcpError:
+    error = group.exceptions[0]
+    return _first(error) if isinstance(error, BaseExceptionGroup) else error
 
 
 def _doc(fn: Any) -> str:
