@@ -111,10 +111,61 @@ async def per_call() -> None:
     print(f"  our own layers add {(m - f) * 1000:.2f} ms, including the client's check of structuredContent)")
 
 
+async def windows() -> None:
+    """find_available_times over 4 windows vs the 4 list calls one after another, each answer 0.2 s late."""
+    from datetime import UTC, datetime, timedelta
+
+    from calendly_mcp.sandbox import SandboxConfig, running_sandbox
+
+    def iso(delta: timedelta) -> str:
+        return (datetime.now(UTC) + delta).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+    async with running_sandbox(config=SandboxConfig(rate_limit_per_minute=1_000_000)) as box:
+        env = _env(CALENDLY_API_TOKEN="sandbox-token", CALENDLY_API_URL=box.url)
+        params = StdioServerParameters(command=sys.executable, args=["-m", "calendly_mcp", "serve"], env=env)
+        async with httpx2.AsyncClient(base_url=box.url) as control, Client(params) as client:
+            info = (await control.get("/_sandbox/info")).json()
+            event_type = next(iter(info["examples"]["bookable_event_types"].values()))
+            fault = {
+                "path": "event_type_available_times$",
+                "status": 200,
+                "action": "late",
+                "delay_seconds": 0.2,
+                "times": None,
+            }
+            (await control.post("/_sandbox/faults", json=fault)).raise_for_status()
+            started = time.perf_counter()
+            for week in range(4):
+                args = {
+                    "event_type": event_type,
+                    "start_time": iso(timedelta(days=7 * week, minutes=5)),
+                    "end_time": iso(timedelta(days=7 * week + 7, minutes=5)),
+                }
+                assert not (await client.call_tool("list_event_type_available_times", args)).is_error
+            one_by_one = time.perf_counter() - started
+            started = time.perf_counter()
+            args = {
+                "event_type": event_type,
+                "start_time": iso(timedelta(minutes=5)),
+                "end_time": iso(timedelta(days=28, minutes=5)),
+            }
+            result = await client.call_tool("find_available_times", args)
+            together = time.perf_counter() - started
+            assert not result.is_error
+            assert result.structured_content
+            assert result.structured_content["windows"] == 4
+    print("availability over 4 windows, each answer 0.2 s late:")
+    print(
+        f"  4 list calls one after another {one_by_one * 1000:.0f} ms, find_available_times {together * 1000:.0f} ms "
+        f"({one_by_one / together:.1f}x faster: the windows are fetched concurrently)"
+    )
+
+
 async def main() -> None:
     await cold_start()
     await definitions()
     await per_call()
+    await windows()
 
 
 if __name__ == "__main__":
