@@ -153,3 +153,21 @@ async def test_request_size_is_limited() -> None:
         huge = {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {"pad": "x" * (5 * 1024 * 1024)}}
         answer = await http.post(f"{base}/mcp", json=huge, headers=HEADERS)
         assert answer.status_code == 413
+
+
+async def test_allowed_hosts_from_the_environment_as_in_the_dockerfile() -> None:
+    env = server_env(
+        None, None, CALENDLY_MCP_AUTH_TOKEN=TOKEN, CALENDLY_MCP_ALLOWED_HOSTS="localhost,127.0.0.1"
+    )
+    async with http_server(env, host="0.0.0.0") as base, httpx2.AsyncClient() as http:
+        auth = HEADERS | {"Authorization": f"Bearer {TOKEN}"}
+        port = base.rsplit(":", 1)[1]
+        assert (
+            await http.post(f"{base}/mcp", json=INIT, headers=auth | {"Host": f"localhost:{port}"})
+        ).status_code == 200
+        assert (
+            await http.post(f"{base}/mcp", json=INIT, headers=auth | {"Host": "evil.example"})
+        ).status_code == 421
+        assert (
+            await http.post(f"{base}/mcp", json=INIT, headers=HEADERS | {"Host": f"localhost:{port}"})
+        ).status_code == 401

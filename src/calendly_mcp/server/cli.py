@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -50,9 +51,9 @@ def _serve_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allowed-host",
         action="append",
-        default=[],
+        default=[h.strip() for h in os.environ.get("CALENDLY_MCP_ALLOWED_HOSTS", "").split(",") if h.strip()],
         metavar="NAME",
-        help="a Host name clients use (needed when not on loopback; repeatable)",
+        help="a Host name clients use (needed when not on loopback; repeatable; env CALENDLY_MCP_ALLOWED_HOSTS)",
     )
 
 
