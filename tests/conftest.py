@@ -136,31 +136,32 @@ async def connect(
         async with Client(stdio_server(env, *args), mode=era) as client:
             yield client
         return
+    async with http_server_process(transport, env, *args) as base:
+        if transport == "streamable-http":
+            target: Any = f"{base}/mcp"
+        else:
+            from mcp.client.sse import sse_client
+
+            target = sse_client(f"{base}/sse")
+            era = "legacy"  # SSE predates the 2026-07-28 protocol
+        async with Client(target, mode=era) as client:
+            yield client
+
+
+@asynccontextmanager
+async def http_server_process(
+    transport: Literal["streamable-http", "sse"], env: dict[str, str], *args: str, host: str = "127.0.0.1"
+) -> AsyncIterator[str]:
+    """A server process on an HTTP transport, listening; yields its loopback base URL; stopped afterwards."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "calendly_mcp",
-        "serve",
-        "--transport",
-        transport,
-        "--port",
-        str(port),
-        *args,
-    ]
-    process = await anyio.open_process(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "calendly_mcp", "serve", "--transport", transport, "--host", host]
+    process = await anyio.open_process(
+        [*command, "--port", str(port), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     async with process:
         try:
             await _wait_for_port(port, process)
-            if transport == "streamable-http":
-                target: Any = f"http://127.0.0.1:{port}/mcp"
-            else:
-                from mcp.client.sse import sse_client
-
-                target = sse_client(f"http://127.0.0.1:{port}/sse")
-                era = "legacy"  # SSE predates the 2026-07-28 protocol
-            async with Client(target, mode=era) as client:
-                yield client
+            yield f"http://127.0.0.1:{port}"
         finally:
             process.terminate()
             await process.wait()

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 
-import anyio
 import httpx2
 import pytest
 from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from conftest import SandboxProcess, free_port, server_env
+from conftest import SandboxProcess, free_port, http_server_process, server_env
 from mcp_helpers import call
 
 pytestmark = pytest.mark.anyio
@@ -32,37 +30,8 @@ INIT = {
 HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
-@asynccontextmanager
-async def http_server(env: dict[str, str], *args: str, host: str = "127.0.0.1") -> AsyncIterator[str]:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "calendly_mcp",
-        "serve",
-        "--transport",
-        "streamable-http",
-        "--host",
-        host,
-        "--port",
-        str(port),
-        *args,
-    ]
-    async with await anyio.open_process(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    ) as process:
-        try:
-            with anyio.fail_after(30):
-                while True:
-                    try:
-                        await (await anyio.connect_tcp("127.0.0.1", port)).aclose()
-                        break
-                    except OSError:
-                        await anyio.sleep(0.05)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            await process.wait()
+def http_server(env: dict[str, str], *args: str, host: str = "127.0.0.1") -> AbstractAsyncContextManager[str]:
+    return http_server_process("streamable-http", env, *args, host=host)
 
 
 async def test_auth_token_required_on_every_request(sandbox: SandboxProcess) -> None:
