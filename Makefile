@@ -39,9 +39,8 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-snapshots: $(STAMP)       ## rewrite the committed tool-schema snapshots after a deliberate change
-	$(BIN)/python -m calendly_mcp.tools.registry
-	UPDATE_SNAPSHOTS=1 $(BIN)/pytest tests/test_registry.py
+snapshots: $(STAMP)       ## rewrite the committed tool manifest (tools/manifest.json) after a deliberate change
+	$(BIN)/python -m calendly_mcp.tools._manifest
 
 bench: $(STAMP)           ## cold start, tokens per tool and per-call overhead, printed
 	$(BIN)/python -m benchmarks.run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -40,6 +41,19 @@ async def fail(client: Client, tool: str, **args: Any) -> str:
     assert "Traceback" not in text
     assert 'File "' not in text
     return text
+
+
+def iso(when: datetime | timedelta | None = None, **delta: float) -> str:
+    """A time as a model would send it: UTC, whole seconds, a Z. A timedelta (or keyword arguments, as
+    for timedelta) counts from now."""
+    if when is None or isinstance(when, timedelta):
+        when = datetime.now(UTC) + (when or timedelta()) + timedelta(**delta)
+    return when.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def uid(uri: str) -> str:
+    """The bare id at the end of a Calendly URI (a bare id stays as it is)."""
+    return uri.rsplit("/", 1)[-1]
 
 
 def text_of(result: CallToolResult) -> str:

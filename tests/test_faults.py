@@ -23,7 +23,6 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +33,9 @@ import pytest
 from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
+from cases import CASES, Case, World, build_world, world_from_info
 from conftest import Mode, SandboxProcess, free_port, server_env
-from mcp_helpers import call, fail, text_of
+from mcp_helpers import call, fail, iso, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -158,116 +158,6 @@ REFUSED = Scenario(
 )
 
 SETTING: dict[str, str] = {"direct": "CALENDLY_API_URL", "gateway": "MATON_GATEWAY_URL"}
-CONNECTION_TOOLS = {"list_connections", "create_connection", "get_connection", "delete_connection"}
-WRITE_TOOLS = {
-    "create_event_invitee",
-    "cancel_scheduled_event",
-    "create_webhook_subscription",
-    "delete_webhook_subscription",
-    "create_connection",
-    "delete_connection",
-}
-
-
-@dataclass
-class Case:
-    """One tool call and the one request it makes that the fault is put on."""
-
-    tool: str
-    args: dict[str, Any]
-    method: str
-    path: str  # relative to the API base (or, connection tools, to Maton's connection API)
-    check: str = ""  # writes: the tool their "outcome unknown" error names, to see whether it happened
-
-    @property
-    def write(self) -> bool:
-        return self.tool in WRITE_TOOLS
-
-    @property
-    def ctrl(self) -> bool:
-        return self.tool in CONNECTION_TOOLS
-
-    def sandbox_path(self, mode: Mode) -> str:
-        return self.path if self.ctrl or mode == "direct" else f"/calendly{self.path}"
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def uid(uri: str) -> str:
-    return uri.rsplit("/", 1)[1]
-
-
-@dataclass
-class World:
-    """The ids the calls need, read from a freshly reset sandbox before any fault is set."""
-
-    me: str
-    org: str
-    other_user: str
-    event_type: str  # for get_event_type
-    bookable: dict[str, Any]  # the event type booked
-    slot: str
-    event: str  # read: get it, list its invitees
-    invitee: str
-    to_cancel: str
-    hook: str  # get it
-    hook_to_delete: str
-    connection: str
-    connection_to_delete: str
-    connections_before: int
-    tag: str  # unique per test: e-mails and webhook URLs
-
-    def cases(self, sandbox_url: str) -> list[Case]:
-        me, org = self.me, self.org
-        now = datetime.now(UTC)
-        window = {"start_time": iso(now + timedelta(minutes=5)), "end_time": iso(now + timedelta(days=6))}
-        kinds = [loc["kind"] for loc in self.bookable.get("locations") or []]
-        book = {
-            "event_type": self.bookable["uri"],
-            "start_time": self.slot,
-            "email": f"{self.tag}@example.com",
-            "timezone": "Europe/Berlin",
-            "name": "Grace Hopper",
-            **({"location_kind": kinds[0]} if kinds else {}),
-        }
-        return [
-            Case("get_current_user", {}, "GET", "/users/me"),
-            Case("get_user", {"user": self.other_user}, "GET", f"/users/{uid(self.other_user)}"),
-            Case("list_event_types", {"user": me}, "GET", "/event_types"),
-            Case("get_event_type", {"event_type": self.event_type}, "GET", f"/event_types/{uid(self.event_type)}"),
-            Case("list_scheduled_events", {"user": me}, "GET", "/scheduled_events"),
-            Case("get_scheduled_event", {"event": self.event}, "GET", f"/scheduled_events/{uid(self.event)}"),
-            Case("cancel_scheduled_event", {"event": self.to_cancel, "reason": "fault test"}, "POST",
-                 f"/scheduled_events/{uid(self.to_cancel)}/cancellation", check="get_scheduled_event"),
-            Case("list_event_invitees", {"event": self.event}, "GET", f"/scheduled_events/{uid(self.event)}/invitees"),
-            Case("get_event_invitee", {"invitee": self.invitee}, "GET",
-                 f"/scheduled_events/{uid(self.event)}/invitees/{uid(self.invitee)}"),
-            Case("create_event_invitee", book, "POST", "/invitees", check="list_scheduled_events"),
-            Case("list_event_type_available_times", {"event_type": self.bookable["uri"], **window}, "GET",
-                 "/event_type_available_times"),
-            Case("find_available_times", {"event_type": self.bookable["uri"], "timezone": "UTC", **window}, "GET",
-                 "/event_type_available_times"),
-            Case("list_user_busy_times", {"user": me, **window}, "GET", "/user_busy_times"),
-            Case("list_user_availability_schedules", {"user": me}, "GET", "/user_availability_schedules"),
-            Case("list_organization_memberships", {"organization": org}, "GET", "/organization_memberships"),
-            Case("list_webhook_subscriptions", {"organization": org, "user": me}, "GET", "/webhook_subscriptions"),
-            Case("create_webhook_subscription",
-                 {"url": self.hook_url(sandbox_url), "events": ["invitee.created"], "organization": org, "user": me},
-                 "POST", "/webhook_subscriptions", check="list_webhook_subscriptions"),
-            Case("get_webhook_subscription", {"webhook": self.hook}, "GET", f"/webhook_subscriptions/{uid(self.hook)}"),
-            Case("delete_webhook_subscription", {"webhook": self.hook_to_delete}, "DELETE",
-                 f"/webhook_subscriptions/{uid(self.hook_to_delete)}", check="get_webhook_subscription"),
-            Case("list_connections", {}, "GET", "/connections"),
-            Case("create_connection", {}, "POST", "/connections", check="list_connections"),
-            Case("get_connection", {"connection_id": self.connection}, "GET", f"/connections/{self.connection}"),
-            Case("delete_connection", {"connection_id": self.connection_to_delete}, "DELETE",
-                 f"/connections/{self.connection_to_delete}", check="get_connection"),
-        ]  # fmt: skip
-
-    def hook_url(self, sandbox_url: str) -> str:
-        return f"{sandbox_url}/_sandbox/inbox/{self.tag}"
 
 
 @dataclass
@@ -336,72 +226,6 @@ def report() -> Iterator[None]:
         Path(target).write_text(json.dumps(old, indent=1, sort_keys=True))
 
 
-async def build_world(client: Client, sandbox: SandboxProcess, mode: Mode, tag: str) -> World:
-    info = sandbox.info()
-    owner = next(u for u in info["users"] if u["role"] == "owner")
-    other = next(u for u in info["users"] if u["role"] == "admin")
-    bookable_uri = info["examples"]["bookable_event_types"][owner["uri"]]
-    another = next(
-        et["uri"]
-        for et in info["event_types"]
-        if et["owner"] == owner["uri"] and et["active"] and et["uri"] != bookable_uri
-    )
-    bookable = await call(client, "get_event_type", event_type=bookable_uri)
-    now = datetime.now(UTC)
-    slots = await call(
-        client,
-        "list_event_type_available_times",
-        event_type=bookable_uri,
-        start_time=iso(now + timedelta(minutes=5)),
-        end_time=iso(now + timedelta(days=6)),
-    )
-    events = await call(
-        client,
-        "list_scheduled_events",
-        user=owner["uri"],
-        status="active",
-        min_start_time=iso(now + timedelta(hours=2)),
-        count=5,
-    )
-    event, to_cancel = events["collection"][0]["uri"], events["collection"][1]["uri"]
-    invitees = await call(client, "list_event_invitees", event=event)
-    hooks = []
-    for name in ("get", "delete"):
-        hooks.append(
-            await call(
-                client,
-                "create_webhook_subscription",
-                url=f"{sandbox.url}/_sandbox/inbox/{tag}-{name}",
-                events=["invitee.canceled"],
-                organization=info["organization"]["uri"],
-                user=owner["uri"],
-            )
-        )
-    connection = to_delete = "not-in-direct-mode"
-    before = 0
-    if mode == "gateway":
-        connection = info["connections"][0]["connection_id"]
-        to_delete = (await call(client, "create_connection"))["connection"]["connection_id"]
-        before = len((await call(client, "list_connections"))["connections"])
-    return World(
-        me=owner["uri"],
-        org=info["organization"]["uri"],
-        other_user=other["uri"],
-        event_type=another,
-        bookable=bookable,
-        slot=slots["collection"][0]["start_time"],
-        event=event,
-        invitee=invitees["collection"][0]["uri"],
-        to_cancel=to_cancel,
-        hook=hooks[0]["uri"],
-        hook_to_delete=hooks[1]["uri"],
-        connection=connection,
-        connection_to_delete=to_delete,
-        connections_before=before,
-        tag=tag,
-    )
-
-
 @dataclass
 class Outcome:
     ok: bool
@@ -410,13 +234,13 @@ class Outcome:
     result: dict[str, Any] | None = field(default=None)
 
 
-async def run_all(client: Client, cases: list[Case]) -> dict[str, Outcome]:
+async def run_all(client: Client, cases: list[Case], world: World) -> dict[str, Outcome]:
     """Every case at once: the retry waits overlap, so the whole matrix stays quick."""
     outcomes: dict[str, Outcome] = {}
 
     async def one(case: Case) -> None:
         started = time.perf_counter()
-        result = await client.call_tool(case.tool, case.args)
+        result = await client.call_tool(case.tool, case.args(world))
         outcomes[case.tool] = Outcome(
             not result.is_error, text_of(result), time.perf_counter() - started, result.structured_content
         )
@@ -461,18 +285,18 @@ def summary(case: Case, expect: Expect, outcome: Outcome, attempts: int, effect:
     return f"{sent}, {what} ({took}){done}: {first}" if not outcome.ok else f"{sent}, {what} ({took}){done}"
 
 
-async def effects(client: Client, world: World, sandbox_url: str) -> dict[str, int]:
+async def effects(client: Client, world: World) -> dict[str, int]:
     """How many times each write took effect, read back from the sandbox through the tools themselves."""
     booked = await call(
         client,
         "list_scheduled_events",
         user=world.me,
         invitee_email=f"{world.tag}@example.com",
-        min_start_time=iso(datetime.now(UTC)),
+        min_start_time=iso(),
     )
     canceled = (await call(client, "get_scheduled_event", event=world.to_cancel))["status"] == "canceled"
     hooks = await call(client, "list_webhook_subscriptions", organization=world.org, user=world.me, count=100)
-    url = world.hook_url(sandbox_url)
+    url = world.hook_url
     gone = await client.call_tool("get_webhook_subscription", {"webhook": world.hook_to_delete})
     found = {
         "create_event_invitee": len(booked["collection"]),
@@ -499,7 +323,7 @@ async def test_every_tool_survives(
     client = server.client
     tag = f"faults-{mode}-{re.sub(r'[^a-z0-9]+', '-', scenario.name.lower()).strip('-')}"[:60]
     world = await build_world(client, sandbox, mode, tag)
-    cases = world.cases(sandbox.url)
+    cases = CASES
     tools = {t.name for t in (await client.list_tools()).tools}
     assert {c.tool for c in cases} == tools, "every tool is in the matrix"
     # find_available_times asks the same path as list_event_type_available_times: it runs in a second
@@ -540,17 +364,17 @@ async def matrix_pass(
             spec = {
                 **scenario.fault,
                 "method": case.method,
-                "path": f"^{re.escape(case.sandbox_path(mode))}$",
+                "path": f"^{re.escape(case.sandbox_path(world, mode))}$",
             }
             spec["times"] = 1 if case.write else None
             control.post("/_sandbox/faults", json=spec).raise_for_status()
         server.mark()
-        outcomes = await run_all(client, cases)
+        outcomes = await run_all(client, cases, world)
         control.delete("/_sandbox/faults").raise_for_status()
     log = sandbox.requests()
     waits = retry_waits(server.new_log())
 
-    done = await effects(client, world, sandbox.url)  # also: the server still answers, with no fault left
+    done = await effects(client, world)  # also: the server still answers, with no fault left
     seen: dict[str, str] = {}
     for case in cases:
         outcome = outcomes[case.tool]
@@ -560,14 +384,14 @@ async def matrix_pass(
             seen[case.tool] = "refused before any request (direct mode)"
             continue
         expect = scenario.write if case.write else scenario.read
-        mine = [r for r in log if r["method"] == case.method and r["path"] == case.sandbox_path(mode)]
+        mine = [r for r in log if r["method"] == case.method and r["path"] == case.sandbox_path(world, mode)]
         assert len(mine) == expect.attempts, f"{case.tool}: {len(mine)} requests, expected {expect.attempts}"
         assert all(r["faulted"] for r in mine[:1])
         if expect.ok:
             assert outcome.ok, f"{case.tool}: {outcome.text}"
         else:
             check_error(case, expect, outcome)
-        check_waits(case, expect, waits.get((case.method, case.path), []))
+        check_waits(case, expect, waits.get((case.method, case.upstream_path(world)), []))
         assert outcome.seconds < 10, f"{case.tool} took {outcome.seconds:.1f} s: retries must be bounded"
         effect = None
         if case.write:
@@ -589,15 +413,15 @@ async def test_a_write_that_stays_rate_limited_is_given_back(
 ) -> None:
     """A 429 that does not go away: sent three times in all, then the rate-limit error; nothing booked."""
     world = await build_world(server.client, sandbox, mode, f"faults-{mode}-429-stays")
-    case = next(c for c in world.cases(sandbox.url) if c.tool == "create_event_invitee")
+    case = next(c for c in CASES if c.tool == "create_event_invitee")
     sandbox.clear_requests()
     sandbox.fault(method="POST", path="^.*/invitees$", status=429, headers={"Retry-After": "1"}, times=None)
-    text = await fail(server.client, case.tool, **case.args)
+    text = await fail(server.client, case.tool, **case.args(world))
     httpx2.delete(f"{sandbox.url}/_sandbox/faults").raise_for_status()
     assert "429 Too Many Requests" in text
     assert "Retry after about 1 s" in text
     assert len([r for r in sandbox.requests() if r["path"].endswith("/invitees")]) == 3
-    assert (await effects(server.client, world, sandbox.url))["create_event_invitee"] == 0
+    assert (await effects(server.client, world))["create_event_invitee"] == 0
 
 
 async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
@@ -607,8 +431,8 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
     url = f"http://127.0.0.1:{port}"
     scenario = REFUSED
     async with start_server(server_env(mode, url)) as refused:
-        world = await build_world_from_info(sandbox, mode)
-        cases = world.cases(sandbox.url)
+        world = world_from_info(sandbox, mode)
+        cases = CASES
         seen: dict[str, str] = {}
         # Two passes, as in the matrix: find_available_times shares its path with list_event_type_available_times.
         for batch in (
@@ -616,7 +440,7 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
             [c for c in cases if c.tool == "find_available_times"],
         ):
             refused.mark()
-            outcomes = await run_all(refused.client, batch)
+            outcomes = await run_all(refused.client, batch, world)
             waits = retry_waits(refused.new_log())
             seen |= checked_refusals(batch, outcomes, waits, world, mode, scenario)
         assert "Traceback" not in refused.new_log()
@@ -647,9 +471,9 @@ def checked_refusals(
             seen[case.tool] = "refused before any request (direct mode)"
             continue
         expect = scenario.write if case.write else scenario.read
-        method, path = case.method, case.path
+        method, path = case.method, case.upstream_path(world)
         if case.tool == "create_event_invitee":  # it reads the event type before it books
-            method, path = "GET", f"/event_types/{uid(world.bookable['uri'])}"
+            method, path = "GET", f"/event_types/{world.bare('bookable')}"
         check_error(case, expect, outcome)
         setting = "MATON_CTRL_URL" if case.ctrl else SETTING[mode]
         assert setting in outcome.text, f"{case.tool}: the error names {setting}: {outcome.text}"
@@ -678,33 +502,3 @@ async def _serve_forwarder(listener: anyio.abc.Listener[anyio.abc.SocketStream],
 
     async with listener:
         await listener.serve(handle)
-
-
-async def build_world_from_info(sandbox: SandboxProcess, mode: Mode) -> World:
-    """The ids for calls that will never reach the sandbox: read from its info, no tool call needed."""
-    info = sandbox.info()
-    owner = next(u for u in info["users"] if u["role"] == "owner")
-    other = next(u for u in info["users"] if u["role"] == "admin")
-    bookable = info["examples"]["bookable_event_types"][owner["uri"]]
-    another = next(
-        et["uri"] for et in info["event_types"] if et["owner"] == owner["uri"] and et["uri"] != bookable
-    )
-    event = info["examples"]["next_event_of_owner"]
-    made_up = "https://api.calendly.com/webhook_subscriptions/0000aaaa-0000-4000-8000-000000000000"
-    return World(
-        me=owner["uri"],
-        org=info["organization"]["uri"],
-        other_user=other["uri"],
-        event_type=another,
-        bookable={"uri": bookable, "locations": None},
-        slot=iso(datetime.now(UTC) + timedelta(days=2)),
-        event=event,
-        invitee=f"{event}/invitees/0000aaaa-0000-4000-8000-000000000001",
-        to_cancel=event,
-        hook=made_up,
-        hook_to_delete=made_up,
-        connection=info["connections"][0]["connection_id"],
-        connection_to_delete=info["connections"][1]["connection_id"],
-        connections_before=0,
-        tag=f"faults-{mode}-refused",
-    )

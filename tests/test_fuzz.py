@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,20 +16,17 @@ from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
 from mcp.client import Client
 
+from calendly_mcp.tools import _manifest
+from cases import upstream_paths
 from conftest import SandboxProcess, server_env
 from mcp_helpers import text_of
 
 pytestmark = pytest.mark.anyio
 
-SNAPSHOTS = {p.stem: json.loads(p.read_text()) for p in (Path(__file__).parent / "snapshots").glob("*.json")}
+TOOLS = _manifest.load()  # every tool's definition, as tools/list serves it
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
-ID = r"[A-Za-z0-9_-]{1,64}"
 # Every path the server may ask of Calendly (and of Maton, behind /calendly and /connections).
-CALENDLY_PATHS = re.compile(
-    rf"^(/calendly)?/(users/{ID}|event_types(/{ID})?|scheduled_events(/{ID}(/cancellation|/invitees(/{ID})?)?)?"
-    rf"|invitees|event_type_available_times|user_busy_times|user_availability_schedules"
-    rf"|organization_memberships|webhook_subscriptions(/{ID})?)$|^/connections(/{ID})?$"
-)
+CALENDLY_PATHS = upstream_paths()
 TRACEBACK = ("Traceback", 'File "', "Error executing tool {", "raise ", "site-packages")
 
 
@@ -42,7 +37,7 @@ def check_answer(tool: str, result: Any) -> None:
         for marker in TRACEBACK:
             assert marker not in text, f"{tool}: traceback text reached the client: {text[:300]}"
         return
-    schema = SNAPSHOTS[tool]["outputSchema"]
+    schema = TOOLS[tool]["outputSchema"]
     Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(
         result.structured_content
     )
@@ -84,14 +79,14 @@ JSON_VALUES = st.recursive(
 
 
 def arbitrary(tool: str) -> st.SearchStrategy[dict[str, Any]]:
-    properties = list(SNAPSHOTS[tool]["inputSchema"]["properties"])
+    properties = list(TOOLS[tool]["inputSchema"]["properties"])
     keys = st.sampled_from(properties) | st.text(max_size=20) if properties else st.text(max_size=20)
     return st.dictionaries(keys, JSON_VALUES, max_size=6)
 
 
-@pytest.mark.parametrize("tool", sorted(SNAPSHOTS))
+@pytest.mark.parametrize("tool", sorted(TOOLS))
 async def test_schema_valid_arguments(mcp: Client, sandbox: SandboxProcess, tool: str) -> None:
-    for arguments in examples(from_schema(SNAPSHOTS[tool]["inputSchema"])):
+    for arguments in examples(from_schema(TOOLS[tool]["inputSchema"])):
         try:
             check_answer(tool, await mcp.call_tool(tool, arguments))
         except AssertionError as exc:
@@ -99,7 +94,7 @@ async def test_schema_valid_arguments(mcp: Client, sandbox: SandboxProcess, tool
     check_paths(sandbox)
 
 
-@pytest.mark.parametrize("tool", sorted(SNAPSHOTS))
+@pytest.mark.parametrize("tool", sorted(TOOLS))
 async def test_arbitrary_arguments(mcp: Client, sandbox: SandboxProcess, tool: str) -> None:
     for arguments in examples(arbitrary(tool)):
         try:
@@ -325,5 +320,5 @@ def test_raw_protocol_abuse_gets_protocol_answers() -> None:
         assert "error" in answer or answer["result"].get("isError"), answer
         for marker in TRACEBACK:
             assert marker not in text
-    assert len(by_id[7]["result"]["tools"]) == len(SNAPSHOTS), "the server still answers after all that"
+    assert len(by_id[7]["result"]["tools"]) == len(TOOLS), "the server still answers after all that"
     assert "Traceback" not in stderr

@@ -1,22 +1,27 @@
-"""The tool inventory: names, annotations, schema shape, filters, and the committed schema snapshots."""
+"""The tool inventory: names, annotations, schema shape, toolsets and filters, and the committed manifest
+(the tool-definition snapshot the server starts from) against what the SDK builds from the models."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from jsonschema import Draft202012Validator
 from mcp.client import Client
-from pydantic import ValidationError
+from mcp.server.mcpserver.resolve import Resolve
+from pydantic import Field, ValidationError
 
+from calendly_mcp.schemas.resources import User
 from calendly_mcp.server.app import build_server
-from calendly_mcp.settings import TOOLSETS, Settings
-from calendly_mcp.tools.registry import ALL_TOOLS, select
+from calendly_mcp.settings import Settings
+from calendly_mcp.tools import _manifest, registry
+from calendly_mcp.tools._base import READ, Ctx, ToolSpec
+from calendly_mcp.tools._mcp import LazyMetadata, sdk_tool, to_mcp
+from calendly_mcp.tools.registry import ALL_TOOLS, SelectionError, select
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
 pytestmark = pytest.mark.anyio
 
 
@@ -35,6 +40,14 @@ async def test_names_unique_and_complete() -> None:
     names = [t["name"] for t in tools]
     assert len(names) == len(set(names))
     assert set(names) == {spec.name for spec in ALL_TOOLS}
+
+
+def test_every_area_module_declares_one_toolset_of_its_own_name() -> None:
+    for area in registry.AREAS:
+        assert area.TOOLS.name == area.__name__.rsplit(".", 1)[1], area.__name__
+        assert area.TOOLS.specs, f"{area.__name__} declares no tool"
+        assert {spec.toolset for spec in area.TOOLS.specs} == {area.TOOLS.name}
+    assert len(set(registry.NAMES)) == len(registry.NAMES)
 
 
 async def test_every_tool_has_title_description_and_all_four_annotations() -> None:
@@ -67,14 +80,13 @@ async def test_output_schemas_are_valid_json_schemas() -> None:
         Draft202012Validator.check_schema(tool["outputSchema"])
 
 
-async def test_read_only_mode_keeps_only_read_only_tools() -> None:
+def test_read_only_mode_keeps_only_read_only_tools() -> None:
     everything = select(settings())
     read_only = select(settings(calendly_mcp_read_only=True))
     assert read_only == [spec for spec in everything if spec.annotations.read_only_hint]
 
 
 async def test_toolsets_filter() -> None:
-    assert {spec.toolset for spec in ALL_TOOLS} <= set(TOOLSETS)
     chosen = select(settings(calendly_mcp_toolsets="users"))
     assert {spec.name for spec in chosen} == {"get_current_user", "get_user"}
     names = {t["name"] for t in await listed(settings(calendly_mcp_toolsets="events,users"))}
@@ -83,44 +95,122 @@ async def test_toolsets_filter() -> None:
     assert "create_event_invitee" not in names
 
 
+def test_default_all_and_names_combine() -> None:
+    every = {spec.name for spec in ALL_TOOLS}
+    default = {spec.name for spec in ALL_TOOLS if spec.toolset in registry.DEFAULT}
+    assert {s.name for s in select(settings())} == default
+    assert {s.name for s in select(settings(calendly_mcp_toolsets="all"))} == every
+    assert {s.name for s in select(settings(calendly_mcp_toolsets="default,users"))} == default
+    assert {s.name for s in select(settings(calendly_mcp_toolsets=""))} == default
+    assert registry.toolsets(["users", "events", "users"]) == {"users", "events"}
+
+
 def test_unknown_toolset_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown toolset"):
-        settings(calendly_mcp_toolsets="users,calendars")
+    with pytest.raises(SelectionError, match="unknown toolset 'calendars'; choose from default, all, users"):
+        select(settings(calendly_mcp_toolsets="users,calendars"))
 
 
-async def test_schema_snapshots() -> None:
-    """Every tool's definition is committed; a change is a reviewable diff (`make snapshots` rewrites)."""
-    update = os.environ.get("UPDATE_SNAPSHOTS") == "1"
-    tools = await listed(settings())
-    for tool in tools:
-        path = SNAPSHOTS / f"{tool['name']}.json"
-        text = json.dumps(tool, indent=2, sort_keys=True) + "\n"
-        if update:
-            path.write_text(text)
-            continue
-        assert path.exists(), f"no snapshot for {tool['name']}: run `make snapshots` and review the diff"
-        assert path.read_text() == text, f"{tool['name']} changed: run `make snapshots` and review the diff"
-    stale = {p.stem for p in SNAPSHOTS.glob("*.json")} - {t["name"] for t in tools}
-    assert not stale, f"snapshots of tools that no longer exist: {sorted(stale)}"
+def test_a_selection_that_leaves_no_tool_says_so() -> None:
+    with pytest.raises(SelectionError, match="scheduling in read-only mode leave no tool"):
+        select(settings(calendly_mcp_toolsets="scheduling", calendly_mcp_read_only=True))
 
 
-def test_schema_manifest_matches_the_models() -> None:
-    """The committed schemas (read at start-up instead of generated) are exactly what pydantic makes."""
-    from calendly_mcp.tools.registry import generate_schemas, load_schemas
+def test_manifest_is_what_the_models_make() -> None:
+    """The committed manifest (served at start-up, and the reviewable snapshot of every definition) is
+    exactly what `Tool.from_function` and our compaction make; `make snapshots` rewrites it."""
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        _manifest.write()
+    assert _manifest.load() == _manifest.generate(), "a tool changed: run `make snapshots`, review the diff"
 
-    assert load_schemas() == generate_schemas(), "run `make snapshots` to regenerate the manifest"
+
+async def test_tools_list_serves_the_manifest() -> None:
+    manifest = _manifest.load()
+    assert {t["name"]: t for t in await listed(settings(calendly_mcp_toolsets="all"))} == manifest
 
 
-def test_fast_path_argument_models_match_the_sdk() -> None:
-    """At start-up the argument models are built from the signatures directly; they must equal the SDK's."""
-    from calendly_mcp.tools.registry import compact_schema, load_schemas, to_mcp
+def test_a_missing_manifest_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    monkeypatch.setattr(_manifest, "PATH", tmp_path / "manifest.json")
+    with pytest.raises(_manifest.ManifestError, match="make snapshots"):
+        build_server(settings())
 
-    schemas = load_schemas()
+
+def shape(value: Any) -> Any:
+    """A value's structure, so that two separately built plans compare equal field by field."""
+    if isinstance(value, dict):
+        return {k: shape(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, list | tuple):
+        return [shape(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    if hasattr(value, "__dict__") and not callable(value):
+        return (type(value).__name__, shape(vars(value)))
+    return value
+
+
+def assert_same_tool(spec: ToolSpec, manifest: dict[str, Any]) -> None:
+    """Every field of the fast-path Tool equals the one `Tool.from_function` builds."""
+    sdk = sdk_tool(spec)
+    entry = manifest[spec.name]
+    fast = to_mcp(spec, entry["inputSchema"], entry["outputSchema"])
+    metadata = fast.fn_metadata
+    assert isinstance(metadata, LazyMetadata)
+    with pytest.raises(ValidationError):  # the first validation builds the real models
+        metadata.validate_arguments({"no_such_argument": 1})
+    for name in ("name", "title", "description", "parameters", "is_async", "context_kwarg", "annotations"):
+        assert getattr(fast, name) == getattr(sdk, name), (spec.name, name)
+    for name in ("icons", "meta", "output_schema"):
+        assert getattr(fast, name) == getattr(sdk, name), (spec.name, name)
+    for name in ("resolved_params", "resolver_plans"):
+        assert shape(getattr(fast, name)) == shape(getattr(sdk, name)), (spec.name, name)
+    assert metadata.output_model == sdk.fn_metadata.output_model, spec.name
+    assert metadata.wrap_output == sdk.fn_metadata.wrap_output, spec.name
+    fast_args, sdk_args = metadata.arg_model, sdk.fn_metadata.arg_model
+    assert fast_args.model_json_schema(by_alias=True) == sdk_args.model_json_schema(by_alias=True), spec.name
+    assert {n: repr(f) for n, f in fast_args.model_fields.items()} == {
+        n: repr(f) for n, f in sdk_args.model_fields.items()
+    }, spec.name
+    assert fast_args.model_config.get("extra") == sdk_args.model_config.get("extra") == "forbid"
+
+
+def test_fast_path_tools_equal_the_sdks() -> None:
+    manifest = _manifest.load()
     for spec in ALL_TOOLS:
-        metadata = to_mcp(spec, schemas).fn_metadata
-        with pytest.raises(ValidationError):  # the first validation builds the real models
-            metadata.validate_arguments({"no_such_argument": 1})
-        fast = metadata.arg_model
-        assert compact_schema(fast.model_json_schema(by_alias=True)) == schemas[spec.name]["input"], spec.name
-        assert fast.model_config.get("extra") == "forbid"
-        assert metadata.output_model is to_mcp(spec).fn_metadata.output_model
+        assert_same_tool(spec, manifest)
+
+
+async def _confirm(ctx: Ctx) -> bool:
+    return True
+
+
+async def with_a_resolver(
+    ctx: Ctx,
+    user: Annotated[str, Field(description="User id")],
+    confirmed: Annotated[bool, Resolve(_confirm)],
+) -> User:
+    """A tool with a resolver-filled parameter, as confirmation will have."""
+    raise NotImplementedError
+
+
+def test_fast_path_keeps_resolver_plans() -> None:
+    spec = ToolSpec(with_a_resolver, "users", "With a resolver", READ)
+    definition = _manifest.definition(sdk_tool(spec))
+    fast = to_mcp(spec, definition["inputSchema"], definition["outputSchema"])
+    assert "confirmed" in fast.resolved_params
+    assert "confirmed" not in definition["inputSchema"]["properties"]
+    assert_same_tool(spec, {spec.name: definition})
+
+
+async def bad_tool_name(ctx: Ctx) -> User:
+    """A tool whose name the SDK's validation flags."""
+    raise NotImplementedError
+
+
+def test_fast_path_validates_names_as_the_sdk_does(caplog: pytest.LogCaptureFixture) -> None:
+    bad_tool_name.__name__ = "bad tool name"
+    spec = ToolSpec(bad_tool_name, "users", "Bad", READ)
+    with caplog.at_level(logging.WARNING):
+        sdk_tool(spec)
+    sdk_warnings = [r.getMessage() for r in caplog.records]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        to_mcp(spec, {"type": "object", "properties": {}}, {})
+    assert sdk_warnings
+    assert [r.getMessage() for r in caplog.records] == sdk_warnings

@@ -52,7 +52,7 @@ def test_bad_setting_is_a_clear_startup_error() -> None:
         [sys.executable, "-m", "calendly_mcp", "serve"], env=env, capture_output=True, text=True, timeout=60
     )
     assert done.returncode != 0
-    assert "unknown toolset(s) calendars" in done.stderr
+    assert "unknown toolset 'calendars'" in done.stderr
     assert "Traceback" not in done.stderr
 
 

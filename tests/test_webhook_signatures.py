@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from calendly_mcp.client.signatures import InvalidSignatureError, sign, verify
 from calendly_mcp.schemas.resources import WebhookDelivery
-from calendly_mcp.webhooks import InvalidSignatureError, sign, verify
 
 DELIVERIES = sorted((Path(__file__).parent / "data" / "fixtures" / "maton-webhooks").glob("*.json"))
 KEY = "test-signing-key-0123456789"

@@ -1,4 +1,4 @@
-"""Settings from the environment (and a `.env` file), as PRODUCT.md names them."""
+"""Settings from the environment (and a `.env` file): every variable the server reads, in one model."""
 
 from __future__ import annotations
 
@@ -7,17 +7,6 @@ from typing import Annotated, Literal, cast
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-TOOLSETS = (
-    "users",
-    "event_types",
-    "events",
-    "scheduling",
-    "availability",
-    "organization",
-    "webhooks",
-    "connections",
-)
 
 Mode = Literal["gateway", "direct", "unconfigured"]
 
@@ -34,26 +23,21 @@ class Settings(BaseSettings):
     calendly_api_token: SecretStr | None = Field(None, description="Calendly personal access token")
     calendly_api_url: str = "https://api.calendly.com"
     calendly_mcp_read_only: bool = False
-    calendly_mcp_toolsets: Annotated[tuple[str, ...], NoDecode] = TOOLSETS
+    # Toolset names as given; the tool registry knows which exist (and what `default` and `all` mean).
+    calendly_mcp_toolsets: Annotated[tuple[str, ...], NoDecode] = ("default",)
     calendly_mcp_auth_token: SecretStr | None = None
+    calendly_mcp_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     calendly_availability_max_days: int = Field(7, ge=1, le=31)
     calendly_mcp_timeout: float = Field(20.0, gt=0, le=300, description="seconds per upstream request")
 
-    @field_validator("calendly_mcp_toolsets", mode="before")
+    @field_validator("calendly_mcp_toolsets", "calendly_mcp_allowed_hosts", mode="before")
     @classmethod
-    def _split_toolsets(cls, value: object) -> tuple[str, ...]:
+    def _comma_list(cls, value: object) -> tuple[str, ...]:
         if isinstance(value, str):
-            names = tuple(part.strip() for part in value.split(",") if part.strip())
-        elif isinstance(value, tuple | list):
-            names = tuple(str(n) for n in cast(Iterable[object], value))
-        else:
-            raise ValueError("give toolsets as a comma-separated list")
-        if not names or names == ("all",):
-            return TOOLSETS
-        unknown = [n for n in names if n not in TOOLSETS]
-        if unknown:
-            raise ValueError(f"unknown toolset(s) {', '.join(unknown)}; choose from {', '.join(TOOLSETS)}")
-        return names
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, tuple | list):
+            return tuple(str(n).strip() for n in cast(Iterable[object], value))
+        raise ValueError("give a comma-separated list")
 
     @field_validator("maton_gateway_url", "maton_ctrl_url", "calendly_api_url")
     @classmethod
@@ -64,7 +48,7 @@ class Settings(BaseSettings):
 
     @property
     def mode(self) -> Mode:
-        # With both credentials set, the Calendly token wins (PRODUCT.md): it is the more specific choice.
+        # With both credentials set, the Calendly token wins: it is the more specific choice.
         if self.calendly_api_token is not None and self.calendly_api_token.get_secret_value():
             return "direct"
         if self.maton_api_key is not None and self.maton_api_key.get_secret_value():

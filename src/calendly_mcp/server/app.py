@@ -10,10 +10,11 @@ from mcp.server.mcpserver import MCPServer
 from pydantic import SecretStr
 
 from calendly_mcp import __version__
-from calendly_mcp.gateway.client import CalendlyClient, Endpoint, HttpPool
+from calendly_mcp.client.client import CalendlyClient, Endpoint, HttpPool
 from calendly_mcp.settings import Settings
-from calendly_mcp.tools import registry
-from calendly_mcp.tools.base import AppState
+from calendly_mcp.tools import _manifest, registry
+from calendly_mcp.tools._base import AppState
+from calendly_mcp.tools._mcp import to_mcp
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -58,8 +59,13 @@ def build_server(
             stack.push_async_callback(pool.aclose)
             yield AppState(client=CalendlyClient(Endpoint.from_settings(active), pool), settings=active)
 
-    schemas = registry.load_schemas()
-    tools: list[Any] = [registry.to_mcp(spec, schemas) for spec in registry.select(settings)]
+    manifest = _manifest.load()
+    tools: list[Any] = []
+    for spec in registry.select(settings):
+        known = manifest.get(spec.name)
+        if known is None:
+            raise _manifest.ManifestError(f"{spec.name} is not in the tool manifest: run `make snapshots`")
+        tools.append(to_mcp(spec, known["inputSchema"], known["outputSchema"]))
     return MCPServer(
         "calendly",
         title="Calendly",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import anyio
 
-from calendly_mcp.gateway.client import CalendlyClient, Endpoint, build_http
-from calendly_mcp.gateway.errors import CalendlyMcpError
+from calendly_mcp.client.client import CalendlyClient, Endpoint, build_http
+from calendly_mcp.client.errors import CalendlyMcpError
 from calendly_mcp.settings import Settings
 
 

@@ -1,48 +1,93 @@
-"""The `calendly-mcp` command: serve (default), sandbox, demo, check."""
+"""The `calendly-mcp` command: serve (default), sandbox, demo, check.
+
+A flag means the same wherever it stands: `calendly-mcp --read-only serve` and `calendly-mcp serve
+--read-only` are one thing. Every flag is parsed without a default (argparse would otherwise let a
+subcommand's defaults overwrite what was given before it); defaults are filled in afterwards, per
+command, and a flag the chosen command cannot honour is an error.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
+from calendly_mcp import __version__
+
 TRANSPORTS = ("stdio", "sse", "streamable-http")
+COMMANDS = ("serve", "sandbox", "demo", "check")
+# Which flags each command takes, and their defaults there (`log_level` is everyone's).
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "serve": {
+        "transport": "stdio",
+        "host": "127.0.0.1",
+        "port": 8000,
+        "sandbox": False,
+        "read_only": False,
+        "toolsets": None,
+        "allow_remote": False,
+        "allowed_host": [],
+    },
+    "sandbox": {"host": "127.0.0.1", "port": 8765, "token": None, "maton_key": None},
+    "demo": {},
+    "check": {"sandbox": False},
+}
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="calendly-mcp", description="An MCP server for Calendly (Maton gateway or direct)."
+        prog="calendly-mcp",
+        description="An MCP server for Calendly (Maton gateway or direct).",
+        argument_default=argparse.SUPPRESS,
     )
-    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument("--version", action="version", version=f"calendly-mcp {__version__}")
+    _common_flags(parser)
+    _serve_flags(parser)  # `calendly-mcp --sandbox` works without the word `serve`
     sub = parser.add_subparsers(dest="command")
 
-    serve = sub.add_parser("serve", help="serve the tools (default)")
+    serve = sub.add_parser("serve", help="serve the tools (default)", argument_default=argparse.SUPPRESS)
+    _common_flags(serve)
     _serve_flags(serve)
-    _serve_flags(parser)  # `calendly-mcp --sandbox` works without the word `serve`
 
-    box = sub.add_parser("sandbox", help="run the simulated Calendly + Maton alone")
-    box.add_argument("--host", default="127.0.0.1")
-    box.add_argument("--port", type=int, default=8765)
-    box.add_argument("--token", default=None, help="Calendly token it accepts (default sandbox-token)")
-    box.add_argument("--maton-key", default=None, help="Maton key it accepts (default sandbox-key)")
+    box = sub.add_parser(
+        "sandbox", help="run the simulated Calendly + Maton alone", argument_default=argparse.SUPPRESS
+    )
+    _common_flags(box)
+    _address_flags(box, port=8765)
+    box.add_argument("--token", help="Calendly token it accepts (default sandbox-token)")
+    box.add_argument("--maton-key", help="Maton key it accepts (default sandbox-key)")
 
-    sub.add_parser("demo", help="a scripted agent session on the sandbox, printed")
-    check = sub.add_parser("check", help="is the setup right? mode, credential, /users/me")
+    demo = sub.add_parser(
+        "demo", help="a scripted agent session on the sandbox, printed", argument_default=argparse.SUPPRESS
+    )
+    _common_flags(demo)
+    check = sub.add_parser(
+        "check", help="is the setup right? mode, credential, /users/me", argument_default=argparse.SUPPRESS
+    )
+    _common_flags(check)
     check.add_argument("--sandbox", action="store_true", help="check against the embedded sandbox")
     return parser
 
 
+def _common_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="default WARNING")
+
+
+def _address_flags(parser: argparse.ArgumentParser, *, port: int) -> None:
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help=f"port to listen on (default {port})")
+
+
 def _serve_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--transport", choices=TRANSPORTS, default="stdio")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--transport", choices=TRANSPORTS, help="default stdio")
+    _address_flags(parser, port=8000)
     parser.add_argument("--sandbox", action="store_true", help="serve against an embedded sandbox")
     parser.add_argument("--read-only", action="store_true", help="expose only tools that change nothing")
-    parser.add_argument("--toolsets", default=None, help="comma list of toolsets to expose")
+    parser.add_argument("--toolsets", help="comma list of toolsets to expose (default, all, or names)")
     parser.add_argument(
         "--allow-remote",
         action="store_true",
@@ -51,18 +96,30 @@ def _serve_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allowed-host",
         action="append",
-        default=[h.strip() for h in os.environ.get("CALENDLY_MCP_ALLOWED_HOSTS", "").split(",") if h.strip()],
         metavar="NAME",
-        help="a Host name clients use (needed when not on loopback; repeatable; env CALENDLY_MCP_ALLOWED_HOSTS)",
+        help="a Host name clients use (needed when not on loopback; repeatable; adds to CALENDLY_MCP_ALLOWED_HOSTS)",
     )
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line with every default filled in for its command; exits on a flag it cannot honour."""
+    parser = _parser()
+    given = vars(parser.parse_args(argv))
+    command = given.pop("command", None) or "serve"
+    log_level = given.pop("log_level", "WARNING")
+    allowed = DEFAULTS[command]
+    foreign = sorted(name for name in given if name not in allowed)
+    if foreign:
+        flags = ", ".join("--" + name.replace("_", "-") for name in foreign)
+        parser.error(f"{flags} {'does' if len(foreign) == 1 else 'do'} not apply to `{command}`")
+    return argparse.Namespace(command=command, log_level=log_level, **(allowed | given))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    args = _parser().parse_args(argv)
+    args = parse_args(argv)
     # stderr only: on stdio, stdout carries nothing but protocol messages.
     logging.basicConfig(stream=sys.stderr, level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
-    command = args.command or "serve"
-    if command == "sandbox":
+    if args.command == "sandbox":
         from calendly_mcp.sandbox import SandboxConfig, serve
 
         config = SandboxConfig()
@@ -72,21 +129,25 @@ def main(argv: Sequence[str] | None = None) -> None:
             config.maton_key = args.maton_key
         serve(args.host, args.port, config)
         return
-    if command == "demo":
+    if args.command == "demo":
         from calendly_mcp.server.demo import run_demo
 
         run_demo()
         return
 
     settings = _load_settings(args)
-    if command == "check":
+    if args.command == "check":
         from calendly_mcp.server.check import run_check
 
         sys.exit(run_check(settings, sandbox=args.sandbox))
 
     from calendly_mcp.server.app import build_server
+    from calendly_mcp.tools.registry import SelectionError
 
-    server = build_server(settings, sandbox=args.sandbox, log_level=args.log_level)
+    try:
+        server = build_server(settings, sandbox=args.sandbox, log_level=args.log_level)
+    except SelectionError as exc:
+        sys.exit(f"calendly-mcp: {exc}")
     if args.transport == "stdio":
         server.run()
         return
@@ -100,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             args.port,
             auth_token=settings.calendly_mcp_auth_token,
             allow_remote=args.allow_remote,
-            allowed_hosts=args.allowed_host,
+            allowed_hosts=[*settings.calendly_mcp_allowed_hosts, *args.allowed_host],
         )
     except RefusedToServe as exc:
         sys.exit(f"calendly-mcp: {exc}")

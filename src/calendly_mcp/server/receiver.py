@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from calendly_mcp.webhooks import HEADER, InvalidSignatureError, verify
+from calendly_mcp.client.signatures import HEADER, InvalidSignatureError, verify
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,15 @@ from zoneinfo import ZoneInfo
 import anyio
 from pydantic import AwareDatetime, BaseModel, Field
 
-from calendly_mcp.gateway import ids
-from calendly_mcp.gateway.errors import InvalidInputError
+from calendly_mcp.client import ids
+from calendly_mcp.client.errors import InvalidInputError
 from calendly_mcp.schemas.inputs import EventTypeId, Time, Timezone, UserArg
 from calendly_mcp.schemas.outputs import Items
 from calendly_mcp.schemas.resources import AvailabilitySchedule, AvailableTime, BusyTime, Collection
-from calendly_mcp.tools.base import READ, Ctx, ToolSpec, client, iso_utc, parse, state, user_uri
+from calendly_mcp.tools._base import READ, Ctx, Toolset, client, iso_utc, parse, state
+from calendly_mcp.tools._scope import user_uri
+
+TOOLS = Toolset("availability")
 
 BUSY_MAX_DAYS = 7  # Calendly's own limit for user_busy_times
 # A start a few seconds old is the caller's "now" arriving late, not a request for the past.
@@ -50,6 +53,7 @@ def check_window(
     return start, end
 
 
+@TOOLS.tool("List available times", READ)
 async def list_event_type_available_times(
     ctx: Ctx, event_type: EventTypeId, start_time: Start, end_time: End
 ) -> Items[AvailableTime]:
@@ -63,7 +67,7 @@ async def list_event_type_available_times(
         longer=f"Use find_available_times for longer ranges, or split the range into {max_days}-day windows.",
     )
     params = {
-        "event_type": ids.uri("event_type", ids.parse_id("event_type", event_type)),
+        "event_type": ids.uri("event_types", event_type),
         "start_time": iso_utc(start),
         "end_time": iso_utc(end),
     }
@@ -71,6 +75,7 @@ async def list_event_type_available_times(
     return Items(collection=body.collection)
 
 
+@TOOLS.tool("List busy times", READ)
 async def list_user_busy_times(
     ctx: Ctx, start_time: Start, end_time: End, user: UserArg = None
 ) -> Items[BusyTime]:
@@ -88,6 +93,7 @@ async def list_user_busy_times(
     return Items(collection=body.collection)
 
 
+@TOOLS.tool("List availability schedules", READ)
 async def list_user_availability_schedules(ctx: Ctx, user: UserArg = None) -> Items[AvailabilitySchedule]:
     """Working-hours schedules of a user (default: you): time zone, weekly hours and date overrides."""
     api = client(ctx)
@@ -112,6 +118,7 @@ class FoundTimes(BaseModel):
     collection: list[FoundTime]
 
 
+@TOOLS.tool("Find available times", READ)
 async def find_available_times(
     ctx: Ctx,
     event_type: EventTypeId,
@@ -132,7 +139,7 @@ async def find_available_times(
     )
     api = client(ctx)
     zone = ZoneInfo(timezone or str((await api.current_user()).get("timezone") or "UTC"))
-    event_type_uri = ids.uri("event_type", ids.parse_id("event_type", event_type))
+    event_type_uri = ids.uri("event_types", event_type)
     windows: list[tuple[datetime, datetime]] = []
     cursor = start
     while cursor < end:
@@ -170,11 +177,3 @@ async def find_available_times(
         for _, slot in sorted(found.items())
     ]
     return FoundTimes(timezone=zone.key, windows=len(windows), collection=slots)
-
-
-TOOLS = [
-    ToolSpec(list_event_type_available_times, "availability", "List available times", READ),
-    ToolSpec(find_available_times, "availability", "Find available times", READ),
-    ToolSpec(list_user_busy_times, "availability", "List busy times", READ),
-    ToolSpec(list_user_availability_schedules, "availability", "List availability schedules", READ),
-]

@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field
 from calendly_mcp.schemas.inputs import ConnectionId
 from calendly_mcp.schemas.outputs import Deleted
 from calendly_mcp.schemas.resources import Connection
-from calendly_mcp.tools.base import CREATE, DESTROY, READ, Ctx, ToolSpec, client, parse
+from calendly_mcp.tools._base import CREATE, DESTROY, READ, Ctx, Toolset, client, parse
+
+TOOLS = Toolset("connections")
 
 
 class Connections(BaseModel):
@@ -25,6 +27,7 @@ class NewConnection(BaseModel):
     next_step: str = Field(description="What the user must do to finish")
 
 
+@TOOLS.tool("List Maton connections", READ)
 async def list_connections(
     ctx: Ctx,
     status: Annotated[
@@ -36,6 +39,7 @@ async def list_connections(
     return parse(Connections, answer)
 
 
+@TOOLS.tool("Create Maton connection", CREATE)
 async def create_connection(ctx: Ctx) -> NewConnection:
     """Start connecting a Calendly account to Maton; returns the URL the user must open to sign in."""
     answer = await client(ctx).ctrl(
@@ -49,6 +53,7 @@ async def create_connection(ctx: Ctx) -> NewConnection:
     return NewConnection(connection=connection, next_step=step)
 
 
+@TOOLS.tool("Get Maton connection", READ)
 async def get_connection(ctx: Ctx, connection_id: ConnectionId) -> Connection:
     """One Maton connection: status (PENDING until the user signs in, then ACTIVE) and its URL."""
     return parse(
@@ -56,6 +61,7 @@ async def get_connection(ctx: Ctx, connection_id: ConnectionId) -> Connection:
     ).connection
 
 
+@TOOLS.tool("Delete Maton connection", DESTROY)
 async def delete_connection(ctx: Ctx, connection_id: ConnectionId) -> Deleted:
     """Delete a Maton connection; the gateway can no longer reach that Calendly account."""
     await client(ctx).ctrl(
@@ -64,11 +70,3 @@ async def delete_connection(ctx: Ctx, connection_id: ConnectionId) -> Deleted:
         check=f"Call get_connection with connection_id={connection_id}: a 404 means it is gone.",
     )
     return Deleted(uri=connection_id)
-
-
-TOOLS = [
-    ToolSpec(list_connections, "connections", "List Maton connections", READ),
-    ToolSpec(create_connection, "connections", "Create Maton connection", CREATE),
-    ToolSpec(get_connection, "connections", "Get Maton connection", READ),
-    ToolSpec(delete_connection, "connections", "Delete Maton connection", DESTROY),
-]

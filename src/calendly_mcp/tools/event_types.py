@@ -6,13 +6,17 @@ from typing import Annotated
 
 from pydantic import Field
 
-from calendly_mcp.gateway import ids
+from calendly_mcp.client import ids
 from calendly_mcp.schemas.inputs import Count, EventTypeId, EventTypeSort, OrganizationArg, PageToken, UserArg
 from calendly_mcp.schemas.outputs import Page
 from calendly_mcp.schemas.resources import EventType, Resource
-from calendly_mcp.tools.base import READ, Ctx, ToolSpec, client, owner_params, page, parse
+from calendly_mcp.tools._base import READ, Ctx, Toolset, client, page, parse
+from calendly_mcp.tools._scope import owner_params
+
+TOOLS = Toolset("event_types")
 
 
+@TOOLS.tool("List event types", READ)
 async def list_event_types(
     ctx: Ctx,
     user: UserArg = None,
@@ -31,13 +35,7 @@ async def list_event_types(
     return page(EventType, await api.get("/event_types", params))
 
 
+@TOOLS.tool("Get event type", READ)
 async def get_event_type(ctx: Ctx, event_type: EventTypeId) -> EventType:
     """One event type: duration, locations, questions, scheduling URL."""
-    path = f"/event_types/{ids.parse_id('event_type', event_type)}"
-    return parse(Resource[EventType], await client(ctx).get(path)).resource
-
-
-TOOLS = [
-    ToolSpec(list_event_types, "event_types", "List event types", READ),
-    ToolSpec(get_event_type, "event_types", "Get event type", READ),
-]
+    return parse(Resource[EventType], await client(ctx).get(ids.path("event_types", event_type))).resource

@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from calendly_mcp.gateway import ids
-from calendly_mcp.gateway.errors import InvalidInputError
+from calendly_mcp.client import ids
+from calendly_mcp.client.errors import InvalidInputError
 from calendly_mcp.schemas.inputs import (
     Count,
     Email,
@@ -22,11 +22,15 @@ from calendly_mcp.schemas.inputs import (
 )
 from calendly_mcp.schemas.outputs import Page
 from calendly_mcp.schemas.resources import Cancellation, Invitee, Resource, ScheduledEvent
-from calendly_mcp.tools.base import DESTROY, READ, Ctx, ToolSpec, client, iso_utc, owner_params, page, parse
+from calendly_mcp.tools._base import DESTROY, READ, Ctx, Toolset, client, iso_utc, page, parse
+from calendly_mcp.tools._scope import owner_params
+
+TOOLS = Toolset("events")
 
 InviteeSort = Literal["created_at:asc", "created_at:desc"]
 
 
+@TOOLS.tool("List scheduled events", READ)
 async def list_scheduled_events(
     ctx: Ctx,
     user: UserArg = None,
@@ -58,19 +62,21 @@ async def list_scheduled_events(
     return page(ScheduledEvent, await api.get("/scheduled_events", params))
 
 
+@TOOLS.tool("Get scheduled event", READ)
 async def get_scheduled_event(ctx: Ctx, event: EventId) -> ScheduledEvent:
     """One meeting: time, location, hosts, invitee counts, cancellation."""
-    path = f"/scheduled_events/{ids.parse_id('scheduled_event', event)}"
-    return parse(Resource[ScheduledEvent], await client(ctx).get(path)).resource
+    answer = await client(ctx).get(ids.path("scheduled_events", event))
+    return parse(Resource[ScheduledEvent], answer).resource
 
 
+@TOOLS.tool("Cancel scheduled event", DESTROY)
 async def cancel_scheduled_event(
     ctx: Ctx,
     event: EventId,
     reason: Annotated[str | None, Field(max_length=10000, description="Told to the invitees")] = None,
 ) -> Cancellation:
     """Cancel a meeting for everyone; invitees are notified. Cannot be undone; never repeated by the server."""
-    event_id = ids.parse_id("scheduled_event", event)
+    event_id = ids.bare("scheduled_events", event)
     body: dict[str, Any] = {} if reason is None else {"reason": reason}
     answer = await client(ctx).post(
         f"/scheduled_events/{event_id}/cancellation",
@@ -80,6 +86,7 @@ async def cancel_scheduled_event(
     return parse(Resource[Cancellation], answer).resource
 
 
+@TOOLS.tool("List event invitees", READ)
 async def list_event_invitees(
     ctx: Ctx,
     event: EventId,
@@ -90,13 +97,14 @@ async def list_event_invitees(
     page_token: PageToken = None,
 ) -> Page[Invitee]:
     """People booked into a meeting, with their answers, time zone and cancel/reschedule links."""
-    event_id = ids.parse_id("scheduled_event", event)
+    path = ids.path("scheduled_events", event, "invitees")
     params: dict[str, str | int | bool | None] = {
         "status": status, "email": email, "sort": sort, "count": count, "page_token": page_token,
     }  # fmt: skip
-    return page(Invitee, await client(ctx).get(f"/scheduled_events/{event_id}/invitees", params))
+    return page(Invitee, await client(ctx).get(path, params))
 
 
+@TOOLS.tool("Get event invitee", READ)
 async def get_event_invitee(
     ctx: Ctx,
     invitee: InviteeId,
@@ -105,15 +113,6 @@ async def get_event_invitee(
     ] = None,
 ) -> Invitee:
     """One invitee of a meeting."""
-    event_id, invitee_id = ids.parse_invitee(event, invitee)
+    event_id, invitee_id = ids.invitee(event, invitee)
     answer = await client(ctx).get(f"/scheduled_events/{event_id}/invitees/{invitee_id}")
     return parse(Resource[Invitee], answer).resource
-
-
-TOOLS = [
-    ToolSpec(list_scheduled_events, "events", "List scheduled events", READ),
-    ToolSpec(get_scheduled_event, "events", "Get scheduled event", READ),
-    ToolSpec(cancel_scheduled_event, "events", "Cancel scheduled event", DESTROY),
-    ToolSpec(list_event_invitees, "events", "List event invitees", READ),
-    ToolSpec(get_event_invitee, "events", "Get event invitee", READ),
-]

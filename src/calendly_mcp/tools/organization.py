@@ -9,9 +9,13 @@ from pydantic import Field
 from calendly_mcp.schemas.inputs import Count, Email, MyOrganization, PageToken
 from calendly_mcp.schemas.outputs import Page
 from calendly_mcp.schemas.resources import OrganizationMembership
-from calendly_mcp.tools.base import READ, Ctx, ToolSpec, client, organization_uri, page, user_uri
+from calendly_mcp.tools._base import READ, Ctx, Toolset, client, page
+from calendly_mcp.tools._scope import organization_uri, user_uri
+
+TOOLS = Toolset("organization")
 
 
+@TOOLS.tool("List organization members", READ)
 async def list_organization_memberships(
     ctx: Ctx,
     organization: MyOrganization = None,
@@ -30,6 +34,3 @@ async def list_organization_memberships(
         "page_token": page_token,
     }
     return page(OrganizationMembership, await api.get("/organization_memberships", params))
-
-
-TOOLS = [ToolSpec(list_organization_memberships, "organization", "List organization members", READ)]

@@ -7,12 +7,14 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from calendly_mcp.gateway import ids
-from calendly_mcp.gateway.client import JSON
-from calendly_mcp.gateway.errors import InvalidInputError
+from calendly_mcp.client import ids
+from calendly_mcp.client.client import JSON
+from calendly_mcp.client.errors import InvalidInputError
 from calendly_mcp.schemas.inputs import Email, EventTypeId, LocationKind, Time, Timezone
 from calendly_mcp.schemas.resources import EventType, Invitee, Resource
-from calendly_mcp.tools.base import CREATE, Ctx, ToolSpec, client, iso_utc, parse
+from calendly_mcp.tools._base import CREATE, Ctx, Toolset, client, iso_utc, parse
+
+TOOLS = Toolset("scheduling")
 
 # Kinds whose `location` text Calendly requires (API-FACTS, "Booking").
 NEEDS_LOCATION_TEXT = frozenset({"physical", "outbound_call", "ask_invitee", "custom"})
@@ -20,6 +22,7 @@ NEEDS_LOCATION_TEXT = frozenset({"physical", "outbound_call", "ask_invitee", "cu
 Name = Annotated[str | None, Field(min_length=1, max_length=200)]
 
 
+@TOOLS.tool("Book a meeting", CREATE)
 async def create_event_invitee(
     ctx: Ctx,
     event_type: EventTypeId,
@@ -58,9 +61,8 @@ async def create_event_invitee(
         raise InvalidInputError("`location` needs `location_kind` too")
 
     api = client(ctx)
-    event_type_id = ids.parse_id("event_type", event_type)
     # Read the event type first: the checks below then fail here, clearly, instead of as Calendly's 400.
-    offered = parse(Resource[EventType], await api.get(f"/event_types/{event_type_id}")).resource
+    offered = parse(Resource[EventType], await api.get(ids.path("event_types", event_type))).resource
     _check_against(offered, location_kind, answers or {})
 
     invitee: JSON = {"email": email, "timezone": timezone}
@@ -109,6 +111,3 @@ def _check_against(event_type: EventType, location_kind: str | None, answers: di
     missing = [q.name for q in questions if q.required and not str(answers.get(q.name, "")).strip()]
     if missing:
         raise InvalidInputError(f"required question(s) not answered: {'; '.join(repr(m) for m in missing)}")
-
-
-TOOLS = [ToolSpec(create_event_invitee, "scheduling", "Book a meeting", CREATE)]

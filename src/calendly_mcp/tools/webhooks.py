@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, SecretStr
 
-from calendly_mcp.gateway import ids
-from calendly_mcp.gateway.errors import InvalidInputError
+from calendly_mcp.client import ids
+from calendly_mcp.client.client import CalendlyClient
+from calendly_mcp.client.errors import InvalidInputError
 from calendly_mcp.schemas.inputs import (
     CallbackUrl,
     Count,
@@ -20,18 +21,10 @@ from calendly_mcp.schemas.inputs import (
 )
 from calendly_mcp.schemas.outputs import Deleted, Page
 from calendly_mcp.schemas.resources import Resource, WebhookSubscription
-from calendly_mcp.tools.base import (
-    CREATE,
-    DESTROY,
-    READ,
-    Ctx,
-    ToolSpec,
-    client,
-    organization_uri,
-    page,
-    parse,
-    user_uri,
-)
+from calendly_mcp.tools._base import CREATE, DESTROY, READ, Ctx, Toolset, client, page, parse
+from calendly_mcp.tools._scope import organization_uri, user_uri
+
+TOOLS = Toolset("webhooks")
 
 # API-FACTS, "Webhooks": events that only one scope may carry.
 ONLY_SCOPE = {
@@ -43,6 +36,7 @@ ONLY_SCOPE = {
 Group = Annotated[str | None, Field(max_length=256, description="Group id or URI, for scope group")]
 
 
+@TOOLS.tool("List webhook subscriptions", READ)
 async def list_webhook_subscriptions(
     ctx: Ctx,
     scope: WebhookScope = "user",
@@ -64,6 +58,7 @@ async def list_webhook_subscriptions(
     return page(WebhookSubscription, await api.get("/webhook_subscriptions", params))
 
 
+@TOOLS.tool("Create webhook subscription", CREATE)
 async def create_webhook_subscription(
     ctx: Ctx,
     url: CallbackUrl,
@@ -108,35 +103,31 @@ async def create_webhook_subscription(
     return parse(Resource[WebhookSubscription], answer).resource
 
 
+@TOOLS.tool("Get webhook subscription", READ)
 async def get_webhook_subscription(ctx: Ctx, webhook: WebhookId) -> WebhookSubscription:
     """One webhook subscription: URL, events, scope, state."""
-    path = f"/webhook_subscriptions/{ids.parse_id('webhook_subscription', webhook)}"
-    return parse(Resource[WebhookSubscription], await client(ctx).get(path)).resource
+    answer = await client(ctx).get(ids.path("webhook_subscriptions", webhook))
+    return parse(Resource[WebhookSubscription], answer).resource
 
 
+@TOOLS.tool("Delete webhook subscription", DESTROY)
 async def delete_webhook_subscription(ctx: Ctx, webhook: WebhookId) -> Deleted:
     """Delete a webhook subscription; Calendly stops POSTing to its URL."""
-    webhook_id = ids.parse_id("webhook_subscription", webhook)
+    webhook_id = ids.bare("webhook_subscriptions", webhook)
     await client(ctx).delete(
         f"/webhook_subscriptions/{webhook_id}",
         check=f"Call get_webhook_subscription with webhook={webhook_id}: a 404 means it is gone.",
     )
-    return Deleted(uri=ids.uri("webhook_subscription", webhook_id))
+    return Deleted(uri=ids.uri("webhook_subscriptions", webhook_id))
 
 
-async def _scope_owner(api: Any, scope: str, user: str | None, group: str | None) -> dict[str, str]:
+async def _scope_owner(
+    api: CalendlyClient, scope: str, user: str | None, group: str | None
+) -> dict[str, str]:
     if scope == "user":
         return {"user": await user_uri(api, user)}
     if scope == "group":
         if group is None:
             raise InvalidInputError("scope group needs `group` (the group's id or URI)")
-        return {"group": ids.uri("group", ids.parse_id("group", group))}
+        return {"group": ids.uri("groups", group)}
     return {}
-
-
-TOOLS = [
-    ToolSpec(list_webhook_subscriptions, "webhooks", "List webhook subscriptions", READ),
-    ToolSpec(create_webhook_subscription, "webhooks", "Create webhook subscription", CREATE),
-    ToolSpec(get_webhook_subscription, "webhooks", "Get webhook subscription", READ),
-    ToolSpec(delete_webhook_subscription, "webhooks", "Delete webhook subscription", DESTROY),
-]

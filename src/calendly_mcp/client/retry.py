@@ -1,7 +1,8 @@
-"""The retry policy, as data: which failures are retried, how long to wait, and the sleep itself.
+"""The retry policy, as data: which failures are sent again, how long to wait, and the sleep itself.
 
-PRODUCT.md: reads are retried on 429, 5xx and connection failures; writes only on 429 or when the
-connection failed before the request was sent. The sleep is a field so tests can run without waiting.
+Reads are retried on 429, 5xx and connection failures; writes only on 429 or when the connection failed
+before the request was sent, so that nothing we send can happen twice. The sleep is a field so tests can
+run without waiting.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ class RetryPolicy:
     max_total_wait: float = 20.0
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep
     jitter: Callable[[], float] = field(default=_jitter)
+
+    def may_resend(self, *, read: bool, status: int | None = None, sent: bool = True) -> bool:
+        """May this failure be sent again? `status` is the HTTP status answered (None: no answer);
+        `sent` says whether the request may have reached the server."""
+        if status is None:
+            return read or not sent
+        return status == 429 or (read and status in RETRYABLE_STATUS)
 
     def backoff(self, attempt: int) -> float:
         """Exponential delay before attempt `attempt + 1` (attempt counts from 1)."""
@@ -56,6 +64,3 @@ def server_delay(headers: Mapping[str, str], *, rate_limited: bool = True) -> fl
         if value >= 0:
             return value
     return None
-
-
-NO_RETRY = RetryPolicy(max_attempts=1)

@@ -1,29 +1,50 @@
-"""The agent's story through MCP: free slot, webhook, booking, deliveries, cancellation, slot back."""
+"""Booking with create_event_invitee: the whole story (slot, booking, deliveries, cancellation), refusals."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from mcp.client import Client
 
+from calendly_mcp.client.signatures import HEADER, verify
 from calendly_mcp.schemas.resources import WebhookDelivery
-from calendly_mcp.webhooks import HEADER, verify
 from conftest import Mode, SandboxProcess, Transport, connect, server_env
-from mcp_helpers import call, fail
+from mcp_helpers import call, fail, iso
 
 pytestmark = pytest.mark.anyio
 KEY = "whsec-story-signing-key"
 
+ET = "c3cd4b05-a21c-55df-b4b5-e0e26e75b237"  # the sandbox's "Intro Call" (required questions)
+BOOK: dict[str, Any] = {
+    "event_type": ET,
+    "start_time": iso(days=2),
+    "email": "ann@example.com",
+    "timezone": "Europe/Paris",
+    "name": "Ann",
+}
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+# booking: checked before calling
+REFUSALS: list[tuple[str, dict[str, Any], str]] = [
+    ("create_event_invitee", {**BOOK, "start_time": iso(hours=-1)}, "is not in the future"),
+    ("create_event_invitee", {**BOOK, "start_time": "2026-12-24T10:00:00"}, "has no UTC offset"),
+    ("create_event_invitee", {**BOOK, "name": None}, "name, or first_name"),
+    ("create_event_invitee", {**BOOK, "timezone": "Mars/Olympus_Mons"}, "is not an IANA time zone"),
+    ("create_event_invitee", {**BOOK, "email": "ann-at-example"}, "is not an e-mail address"),
+    ("create_event_invitee", {**BOOK, "guests": [f"g{i}@example.com" for i in range(11)]}, "at most 10"),
+    ("create_event_invitee", {**BOOK, "location_kind": "physical"}, "needs `location`"),
+    ("create_event_invitee", {**BOOK, "location": "Room 4"}, "needs `location_kind`"),
+    ("create_event_invitee", {**BOOK, "location_kind": "carrier_pigeon"}, "location_kind"),
+    (
+        "create_event_invitee",
+        {**BOOK, "event_type": "https://api.calendly.com/users/abc"},
+        "is not a event_type URI",
+    ),
+]
 
 
 def window(days: int = 7) -> dict[str, str]:
-    now = datetime.now(UTC)
-    return {"start_time": iso(now + timedelta(minutes=5)), "end_time": iso(now + timedelta(days=days))}
+    return {"start_time": iso(minutes=5), "end_time": iso(days=days)}
 
 
 async def bookable(client: Client, sandbox: SandboxProcess) -> tuple[dict[str, Any], list[str]]:
@@ -80,9 +101,7 @@ async def test_the_whole_story(mcp: Client, sandbox: SandboxProcess, mode: Mode)
     assert invitee["status"] == "active"
     assert len(writes(sandbox, "/invitees")) == 1
 
-    listed = await call(
-        mcp, "list_scheduled_events", invitee_email=email, min_start_time=iso(datetime.now(UTC))
-    )
+    listed = await call(mcp, "list_scheduled_events", invitee_email=email, min_start_time=iso())
     assert [e["uri"] for e in listed["collection"]] == [invitee["event"]]
     assert listed["collection"][0]["start_time"].startswith(slot[:16])
     people = await call(mcp, "list_event_invitees", event=invitee["event"])
@@ -129,7 +148,7 @@ async def test_booking_checks_against_the_event_type(mcp: Client, sandbox: Sandb
     )
     args: dict[str, Any] = {
         "event_type": intro["uri"],
-        "start_time": iso(datetime.now(UTC) + timedelta(days=2)),
+        "start_time": iso(days=2),
         "email": "q@example.com",
         "timezone": "UTC",
         "name": "Q",
@@ -145,31 +164,18 @@ async def test_booking_checks_against_the_event_type(mcp: Client, sandbox: Sandb
     assert writes(sandbox, "/invitees") == [], "refused before calling"
 
 
-async def test_duplicate_webhook_and_past_cancellation(mcp: Client, sandbox: SandboxProcess) -> None:
-    url = f"{sandbox.url}/_sandbox/inbox/dup"
-    await call(mcp, "create_webhook_subscription", url=url, events=["invitee.created"])
-    text = await fail(mcp, "create_webhook_subscription", url=url, events=["invitee.canceled"])
-    assert "409" in text
-    assert "list_webhook_subscriptions" in text
-    listed = await call(mcp, "list_webhook_subscriptions")
-    assert [h["callback_url"] for h in listed["collection"]] == [url]
-    past = await call(
-        mcp,
-        "list_scheduled_events",
-        max_start_time=iso(datetime.now(UTC) - timedelta(days=1)),
-        status="active",
-        count=1,
-    )
-    text = await fail(mcp, "cancel_scheduled_event", event=past["collection"][0]["uri"])
-    assert "Event in the past" in text
-
-
-async def test_busy_times_show_a_new_booking(mcp: Client, sandbox: SandboxProcess) -> None:
-    event_type, slots = await bookable(mcp, sandbox)
-    invitee = await call(mcp, "create_event_invitee", **booking(event_type, slots[0], "busy@example.com"))
-    busy = await call(mcp, "list_user_busy_times", **window())
-    assert invitee["event"] in {b["event"]["uri"] for b in busy["collection"] if b.get("event")}
-    assert any(b["type"] == "external" for b in busy["collection"])
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"), REFUSALS, ids=[f"{c[0]}-{i}" for i, c in enumerate(REFUSALS)]
+)
+async def test_refused_before_any_request(
+    mcp: Client, sandbox: SandboxProcess, tool: str, args: dict[str, Any], expected: str
+) -> None:
+    await call(mcp, "get_current_user")  # warm the current-user cache: the refusal alone is observed
+    sandbox.clear_requests()
+    args = {k: v for k, v in args.items() if v is not None}
+    text = await fail(mcp, tool, **args)
+    assert expected in text
+    assert sandbox.requests() == [], f"{tool} reached the sandbox"
 
 
 @pytest.mark.parametrize("transport", ["streamable-http", "sse"])

@@ -1,6 +1,6 @@
 """The async Calendly client: one connection pool, auth for either mode, retries, errors, pagination.
 
-Knows nothing of MCP. Callers pass paths built from checked ids (`gateway.ids`); Calendly URIs found in
+Knows nothing of MCP. Callers pass paths built from checked ids (`client.ids`); Calendly URIs found in
 answers are never followed raw: lists are paged with `page_token`, resources fetched by id.
 """
 
@@ -10,7 +10,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -18,7 +18,7 @@ import anyio
 import httpx2
 from pydantic import SecretStr
 
-from calendly_mcp.gateway.errors import (
+from calendly_mcp.client.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -28,10 +28,10 @@ from calendly_mcp.gateway.errors import (
     OutcomeUnknownError,
     status_error_class,
 )
-from calendly_mcp.gateway.retry import RETRYABLE_STATUS, RetryPolicy, server_delay
+from calendly_mcp.client.retry import RetryPolicy, server_delay
 from calendly_mcp.settings import Mode, Settings
 
-logger = logging.getLogger("calendly_mcp.gateway")
+logger = logging.getLogger("calendly_mcp.client")
 
 JSON = dict[str, Any]
 Params = Mapping[str, str | int | bool | None]
@@ -110,10 +110,6 @@ class CalendlyClient:
         self._me: JSON | None = None
         self._me_lock = anyio.Lock()
 
-    @property
-    def mode(self) -> Mode:
-        return self.endpoint.mode
-
     # -- Calendly API -------------------------------------------------------------------------------------
 
     async def get(self, path: str, params: Params | None = None) -> JSON:
@@ -132,18 +128,6 @@ class CalendlyClient:
             if self._me is None:
                 self._me = cast(JSON, (await self.get("/users/me"))["resource"])
             return self._me
-
-    async def pages(self, path: str, params: Params | None = None, *, limit: int = 50) -> AsyncIterator[JSON]:
-        """Every page of a list, following `next_page_token` (never the absolute `next_page` URL)."""
-        query = dict(params or {})
-        for _ in range(limit):
-            page = await self.get(path, query)
-            yield page
-            pagination: JSON = page.get("pagination") or {}
-            token = pagination.get("next_page_token")
-            if not token:
-                return
-            query["page_token"] = token
 
     # -- Maton connection API -----------------------------------------------------------------------------
 
@@ -204,12 +188,14 @@ class CalendlyClient:
                 http = self._http if isinstance(self._http, httpx2.AsyncClient) else self._http()
                 response = await http.request(method, base + path, params=query, json=body, headers=headers)
             except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout) as exc:
-                # Nothing reached the server: safe to send again, read or write.
+                # Nothing reached the server.
                 error: Exception = _connection_error(exc, upstream, sent=False)
+                if not policy.may_resend(read=is_read, sent=False):
+                    raise error from None
                 retry_headers = None
                 rate_limited = False
             except httpx2.TransportError as exc:
-                if not is_read:
+                if not policy.may_resend(read=is_read, sent=True):
                     raise self._unknown(method, path, check, _describe_transport(exc)) from None
                 error = _connection_error(exc, upstream, sent=True)
                 retry_headers = None
@@ -221,7 +207,7 @@ class CalendlyClient:
                 if status < 400:
                     return self._json(response, method, path, check, upstream[0])
                 error = self._status_error(response, ctrl=ctrl)
-                if not (status == 429 or (is_read and status in RETRYABLE_STATUS)):
+                if not policy.may_resend(read=is_read, status=status):
                     if not is_read and status >= 500:
                         raise self._unknown(method, path, check, str(error)) from None
                     raise error

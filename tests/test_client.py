@@ -9,8 +9,8 @@ import httpx2
 import pytest
 from pydantic import SecretStr
 
-from calendly_mcp.gateway.client import CalendlyClient, Endpoint, build_http
-from calendly_mcp.gateway.errors import (
+from calendly_mcp.client.client import CalendlyClient, Endpoint, build_http
+from calendly_mcp.client.errors import (
     APIConnectionError,
     APITimeoutError,
     AuthenticationError,
@@ -26,7 +26,7 @@ from calendly_mcp.gateway.errors import (
     PermissionDeniedError,
     RateLimitError,
 )
-from calendly_mcp.gateway.retry import RetryPolicy
+from calendly_mcp.client.retry import RetryPolicy
 from calendly_mcp.sandbox import running_sandbox
 from calendly_mcp.settings import Settings
 
@@ -264,8 +264,13 @@ async def test_pages_follow_tokens(box: Box) -> None:
     api = box.client()
     me = await api.current_user()
     seen: list[str] = []
-    async for page in api.pages("/scheduled_events", {"user": me["uri"], "count": 7}):
+    token: str | None = None
+    while True:
+        page = await api.get("/scheduled_events", {"user": me["uri"], "count": 7, "page_token": token})
         seen += [event["uri"] for event in page["collection"]]
+        token = page["pagination"]["next_page_token"]
+        if not token:
+            break
     assert len(seen) == len(set(seen)) >= 30
     tokens = [r["query"] for r in await box.requests() if "page_token" in r["query"]]
     assert tokens, "later pages are asked for with page_token"
@@ -346,3 +351,25 @@ async def test_an_answer_cut_short_is_not_called_unreachable(box: Box) -> None:
     await box.fault(path="^/connections$", status=200, body="<<not json>>")
     with pytest.raises(InvalidResponseError, match="Maton's connection API's answer 200 was not JSON"):
         await box.client("gateway").ctrl("GET", "/connections")
+
+
+@pytest.mark.parametrize(
+    ("read", "status", "sent", "expected"),
+    [
+        (True, 429, True, True),
+        (True, 500, True, True),
+        (True, 503, True, True),
+        (True, 404, True, False),
+        (True, None, True, True),  # the connection broke while reading: a read may ask again
+        (True, None, False, True),
+        (False, 429, True, True),  # a 429 was a refusal: nothing happened
+        (False, 500, True, False),  # a write answered 5xx may have happened
+        (False, 409, True, False),
+        (False, None, True, False),  # the answer was lost: never sent twice
+        (False, None, False, True),  # the connection failed before anything was sent
+    ],
+)
+def test_the_policy_decides_what_may_be_sent_again(
+    read: bool, status: int | None, sent: bool, expected: bool
+) -> None:
+    assert RetryPolicy().may_resend(read=read, status=status, sent=sent) is expected

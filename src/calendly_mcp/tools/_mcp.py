@@ -1,0 +1,219 @@
+"""The MCP adaptation of a tool: its SDK `Tool`, the error text a model reads, and the compact schemas.
+
+Two ways to build the same `Tool`. `sdk_tool` is `Tool.from_function` with our compaction; it generates
+the committed manifest (`make snapshots`). `to_mcp` serves at start-up: it reads the schemas from the
+manifest and derives the argument and output models with the SDK's own `func_metadata` on the tool's
+first call, because generating them costs a few milliseconds a tool and cold start is a budget. Every
+other step of `Tool.from_function` (name validation, context and resolver discovery, resolver plans,
+header checks) runs as the SDK runs it; a test compares every field of both.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated, Any, cast
+
+from mcp.server.mcpserver.exceptions import InvalidSignature, ToolError
+from mcp.server.mcpserver.resolve import (
+    build_resolver_plans,
+    find_resolved_parameters,
+    returns_input_required,
+)
+from mcp.server.mcpserver.tools.base import Tool
+from mcp.server.mcpserver.utilities.context_injection import find_context_parameter
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata, func_metadata
+from mcp.shared.inbound import find_invalid_x_mcp_header
+from mcp.shared.tool_name_validation import validate_and_warn_tool_name
+from pydantic import Field, PrivateAttr, WithJsonSchema
+
+from calendly_mcp.client.errors import APIStatusError, CalendlyMcpError
+from calendly_mcp.tools._base import Handler, ToolSpec
+
+Schema = dict[str, Any]
+
+
+def to_mcp(spec: ToolSpec, input_schema: Schema, output_schema: Schema) -> Tool:
+    """The tool as served, with its committed schemas; its models are built on its first call."""
+    call = _model_facing(spec.fn)
+    name = spec.name
+    validate_and_warn_tool_name(name)
+    context_kwarg = find_context_parameter(call)
+    resolved = find_resolved_parameters(call)
+    if resolved and returns_input_required(call):
+        raise InvalidSignature(f"Tool {name!r} combines Resolve(...) parameters with an InputRequiredResult")
+    if (reason := find_invalid_x_mcp_header(input_schema)) is not None:
+        raise InvalidSignature(f"Tool {name!r} has an invalid x-mcp-header annotation: {reason}")
+    skip = [*([context_kwarg] if context_kwarg else []), *resolved]
+    return Tool(
+        fn=call,
+        name=name,
+        title=spec.title,
+        description=description(spec.fn),
+        parameters=input_schema,
+        fn_metadata=LazyMetadata(
+            handler=call, skip_names=skip, arg_model=ArgModelBase, output_schema=output_schema
+        ),
+        is_async=True,
+        context_kwarg=context_kwarg,
+        resolved_params=dict(resolved),
+        resolver_plans=build_resolver_plans(resolved, set(cast(Schema, input_schema["properties"]))),
+        annotations=spec.annotations,
+    )
+
+
+def sdk_tool(spec: ToolSpec) -> Tool:
+    """The tool as `Tool.from_function` builds it, with our compaction and strictness applied."""
+    tool = Tool.from_function(
+        _model_facing(spec.fn),
+        name=spec.name,
+        title=spec.title,
+        description=description(spec.fn),
+        annotations=spec.annotations,
+    )
+    tool.parameters = compact_schema(tool.parameters)
+    tool.fn_metadata.output_schema = without_titles(tool.fn_metadata.output_schema)
+    _forbid_extra(tool.fn_metadata.arg_model)
+    return tool
+
+
+class LazyMetadata(FuncMetadata):
+    """FuncMetadata whose argument and output models come from the SDK's `func_metadata` on first use.
+
+    The SDK reads `arg_model`, `output_model` and `wrap_output` live in `validate_arguments` and
+    `convert_result`, the only two places it uses them, so filling them in there gives exactly what
+    `Tool.from_function` would have built.
+    """
+
+    handler: Annotated[Any, WithJsonSchema(None)] = None
+    skip_names: list[str] = Field(default_factory=list[str])
+    _built: bool = PrivateAttr(default=False)
+
+    def build(self) -> None:
+        if self._built:
+            return
+        made = func_metadata(self.handler, skip_names=self.skip_names)
+        _forbid_extra(made.arg_model)
+        self.arg_model, self.output_model, self.wrap_output = (
+            made.arg_model,
+            made.output_model,
+            made.wrap_output,
+        )
+        self._built = True
+
+    def validate_arguments(self, arguments_to_validate: dict[str, Any]) -> dict[str, Any]:
+        self.build()
+        return super().validate_arguments(arguments_to_validate)
+
+    def convert_result(self, result: Any) -> Any:
+        self.build()
+        return super().convert_result(result)
+
+
+def _forbid_extra(model: type[ArgModelBase]) -> None:
+    # A misspelt argument must not be dropped silently: `usr=` would quietly list the caller's own data.
+    model.model_config["extra"] = "forbid"
+    model.model_rebuild(force=True)
+
+
+def _model_facing(handler: Handler) -> Handler:
+    """The handler, with our failures turned into tool errors whose text a model can act on."""
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await handler(*args, **kwargs)
+        except CalendlyMcpError as exc:
+            # `from None`: the message is the whole story; no chained traceback travels on.
+            raise ToolError(explain(exc)) from None
+        except BaseExceptionGroup as group:
+            # Concurrent fetches (find_available_times) fail as a group; the first failure is the story.
+            failures, others = group.split(CalendlyMcpError)
+            if failures is None or others is not None:
+                raise
+            raise ToolError(explain(_first(failures))) from None
+
+    return functools.update_wrapper(call, handler)
+
+
+def _first(group: BaseExceptionGroup[CalendlyMcpError]) -> CalendlyMcpError:
+    error = group.exceptions[0]
+    return _first(error) if isinstance(error, BaseExceptionGroup) else error
+
+
+def description(fn: Handler) -> str:
+    return " ".join((fn.__doc__ or "").split())
+
+
+# What to do next, for the Calendly answers a model meets most (matched on Calendly's own words).
+_NEXT_STEPS: tuple[tuple[str, str], ...] = (
+    (
+        "already_filled",
+        "That start time is no longer offered: call list_event_type_available_times and pick a slot it returns.",
+    ),
+    (
+        "invalid_location_choice",
+        "Use a location kind the event type offers (get_event_type shows its locations).",
+    ),
+    ("already canceled", "Nothing to do: the meeting is already canceled."),
+    ("in the past", "Meetings that have already started cannot be canceled."),
+    ("paid calendly plans", "This needs a paid Calendly plan: upgrade the account."),
+    (
+        "hook with this url already exists",
+        "A subscription for this URL exists: find it with list_webhook_subscriptions.",
+    ),
+    ("also specify organization", "Pass organization (your current_organization) together with user."),
+)
+
+
+def explain(error: CalendlyMcpError) -> str:
+    """The text a model reads for a failure: what failed, Calendly's words, and what to do next."""
+    text = str(error)
+    if isinstance(error, APIStatusError):
+        words = " ".join([error.message, *(str(d) for d in error.details)]).lower()
+        for marker, step in _NEXT_STEPS:
+            if marker in words:
+                return f"{text}\n{step}"
+    return text
+
+
+def compact_schema(schema: Schema) -> Schema:
+    """Drop what a model does not need (titles, `anyOf [X, null]` around optional arguments), keep limits.
+
+    Validation still runs on the full pydantic model; this is only what tools/list shows.
+    """
+    out: Schema = {"type": "object", "properties": {}}
+    for name, prop in cast(dict[str, Schema], schema.get("properties", {})).items():
+        out["properties"][name] = _compact_property(prop)
+    if schema.get("required"):
+        out["required"] = schema["required"]
+    if "$defs" in schema:
+        out["$defs"] = without_titles(schema["$defs"])
+    out["additionalProperties"] = False
+    return out
+
+
+def _compact_property(prop: Schema) -> Schema:
+    prop = without_titles(prop)
+    options = prop.get("anyOf")
+    if isinstance(options, list) and prop.get("default", ...) is None:
+        kept = [o for o in cast(list[Schema], options) if o != {"type": "null"}]
+        if len(kept) == 1:
+            merged = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+            return {**kept[0], **merged}
+    return prop
+
+
+def without_titles(node: Any) -> Any:
+    """The same JSON schema without pydantic's titles (they repeat the field and model names).
+
+    Optional output fields stay `anyOf [T, null]`: a `type: [T, "null"]` list would be smaller, but the
+    Inspector's portability check flags it for single-`type` dialects (Gemini's OpenAPI subset).
+    """
+    if isinstance(node, list):
+        return [without_titles(v) for v in cast(list[Any], node)]
+    if not isinstance(node, dict):
+        return node
+    return {
+        k: without_titles(v)
+        for k, v in cast(dict[str, Any], node).items()
+        if not (k == "title" and isinstance(v, str))
+    }

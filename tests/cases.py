@@ -1,0 +1,245 @@
+"""The shared test table: one row per tool, with example arguments and the upstream request it must make.
+
+The fault matrix (test_faults), the every-tool pass on every transport (test_transports), the fuzzing
+allow-list of upstream paths (test_fuzz) and the "every tool is covered" guards all read `CASES`.
+Adding a tool adds one row here (and, where it needs an id the others do not, one field of `World`).
+
+Rows are in an order that works as one pass: reads first, each write where what it needs exists.
+Arguments and paths are filled from a `World`: the ids of a freshly reset sandbox, read through the
+tools themselves (`build_world`) or, where no call can reach the sandbox, from its info (`world_from_info`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from mcp.client import Client
+
+from calendly_mcp.tools.registry import ALL_TOOLS
+from conftest import Mode, SandboxProcess
+from mcp_helpers import call, iso, uid
+
+SPECS = {spec.name: spec for spec in ALL_TOOLS}
+ID = r"[A-Za-z0-9_-]{1,64}"
+
+
+@dataclass
+class World:
+    """The ids the calls need."""
+
+    me: str
+    org: str
+    other_user: str
+    event_type: str  # for get_event_type
+    bookable: dict[str, Any]  # the event type booked
+    slot: str
+    event: str  # read: get it, list its invitees
+    invitee: str
+    to_cancel: str
+    hook: str  # get it
+    hook_to_delete: str
+    connection: str
+    connection_to_delete: str
+    connections_before: int
+    tag: str  # unique per test: e-mails and webhook URLs
+    sandbox_url: str
+
+    @property
+    def window(self) -> dict[str, str]:
+        return {"start_time": iso(minutes=5), "end_time": iso(days=6)}
+
+    @property
+    def booking(self) -> dict[str, Any]:
+        kinds = [loc["kind"] for loc in self.bookable.get("locations") or []]
+        return {
+            "event_type": self.bookable["uri"],
+            "start_time": self.slot,
+            "email": f"{self.tag}@example.com",
+            "timezone": "Europe/Berlin",
+            "name": "Grace Hopper",
+            **({"location_kind": kinds[0]} if kinds else {}),
+        }
+
+    @property
+    def hook_url(self) -> str:
+        return f"{self.sandbox_url}/_sandbox/inbox/{self.tag}"
+
+    def bare(self, field: str) -> str:
+        value = getattr(self, field)
+        return value["uri"].rsplit("/", 1)[1] if isinstance(value, dict) else uid(str(value))
+
+
+@dataclass(frozen=True)
+class Case:
+    """One tool call and the one upstream request it makes (the request a fault is put on)."""
+
+    tool: str
+    args: Callable[[World], dict[str, Any]]
+    method: str
+    # Relative to the API base (connection tools: to Maton's connection API); `{field}` is the bare id
+    # of that World field.
+    path: str
+    check: str = ""  # writes: the tool their "outcome unknown" error names, to see whether it happened
+
+    @property
+    def write(self) -> bool:
+        return not SPECS[self.tool].read_only
+
+    @property
+    def ctrl(self) -> bool:
+        """A Maton connection tool: gateway mode only, on Maton's connection API."""
+        return SPECS[self.tool].toolset == "connections"
+
+    def upstream_path(self, world: World) -> str:
+        return re.sub(r"\{(\w+)\}", lambda m: world.bare(m.group(1)), self.path)
+
+    def sandbox_path(self, world: World, mode: Mode) -> str:
+        path = self.upstream_path(world)
+        return path if self.ctrl or mode == "direct" else f"/calendly{path}"
+
+    def pattern(self) -> str:
+        """The path as a regular expression, any id where the row names one."""
+        return re.sub(r"\\\{\w+\\\}", ID, re.escape(self.path))
+
+
+CASES: list[Case] = [
+    Case("get_current_user", lambda w: {}, "GET", "/users/me"),
+    Case("get_user", lambda w: {"user": w.other_user}, "GET", "/users/{other_user}"),
+    Case("list_event_types", lambda w: {"user": w.me}, "GET", "/event_types"),
+    Case("get_event_type", lambda w: {"event_type": w.event_type}, "GET", "/event_types/{event_type}"),
+    Case("list_scheduled_events", lambda w: {"user": w.me}, "GET", "/scheduled_events"),
+    Case("get_scheduled_event", lambda w: {"event": w.event}, "GET", "/scheduled_events/{event}"),
+    Case("list_event_invitees", lambda w: {"event": w.event}, "GET", "/scheduled_events/{event}/invitees"),
+    Case("get_event_invitee", lambda w: {"invitee": w.invitee}, "GET", "/scheduled_events/{event}/invitees/{invitee}"),
+    Case("list_event_type_available_times", lambda w: {"event_type": w.bookable["uri"], **w.window}, "GET",
+         "/event_type_available_times"),
+    Case("find_available_times", lambda w: {"event_type": w.bookable["uri"], "timezone": "UTC", **w.window},
+         "GET", "/event_type_available_times"),
+    Case("list_user_busy_times", lambda w: {"user": w.me, **w.window}, "GET", "/user_busy_times"),
+    Case("list_user_availability_schedules", lambda w: {"user": w.me}, "GET", "/user_availability_schedules"),
+    Case("list_organization_memberships", lambda w: {"organization": w.org}, "GET", "/organization_memberships"),
+    Case("create_event_invitee", lambda w: w.booking, "POST", "/invitees", check="list_scheduled_events"),
+    Case("cancel_scheduled_event", lambda w: {"event": w.to_cancel, "reason": "test pass"}, "POST",
+         "/scheduled_events/{to_cancel}/cancellation", check="get_scheduled_event"),
+    Case("list_webhook_subscriptions", lambda w: {"organization": w.org, "user": w.me}, "GET",
+         "/webhook_subscriptions"),
+    Case("create_webhook_subscription",
+         lambda w: {"url": w.hook_url, "events": ["invitee.created"], "organization": w.org, "user": w.me},
+         "POST", "/webhook_subscriptions", check="list_webhook_subscriptions"),
+    Case("get_webhook_subscription", lambda w: {"webhook": w.hook}, "GET", "/webhook_subscriptions/{hook}"),
+    Case("delete_webhook_subscription", lambda w: {"webhook": w.hook_to_delete}, "DELETE",
+         "/webhook_subscriptions/{hook_to_delete}", check="get_webhook_subscription"),
+    Case("list_connections", lambda w: {}, "GET", "/connections"),
+    Case("create_connection", lambda w: {}, "POST", "/connections", check="list_connections"),
+    Case("get_connection", lambda w: {"connection_id": w.connection}, "GET", "/connections/{connection}"),
+    Case("delete_connection", lambda w: {"connection_id": w.connection_to_delete}, "DELETE",
+         "/connections/{connection_to_delete}", check="get_connection"),
+]  # fmt: skip
+
+
+def upstream_paths() -> re.Pattern[str]:
+    """Every path the server may ask of Calendly (also behind Maton's /calendly) and of Maton."""
+    api = "|".join(sorted({case.pattern() for case in CASES if not case.ctrl}))
+    ctrl = "|".join(sorted({case.pattern() for case in CASES if case.ctrl}))
+    return re.compile(rf"^(/calendly)?({api})$|^({ctrl})$")
+
+
+async def build_world(client: Client, sandbox: SandboxProcess, mode: Mode, tag: str) -> World:
+    """The ids, read from a freshly reset sandbox through the tools, before any fault is set."""
+    info = sandbox.info()
+    owner = next(u for u in info["users"] if u["role"] == "owner")
+    other = next(u for u in info["users"] if u["role"] == "admin")
+    bookable_uri = info["examples"]["bookable_event_types"][owner["uri"]]
+    another = next(
+        et["uri"]
+        for et in info["event_types"]
+        if et["owner"] == owner["uri"] and et["active"] and et["uri"] != bookable_uri
+    )
+    bookable = await call(client, "get_event_type", event_type=bookable_uri)
+    slots = await call(
+        client,
+        "list_event_type_available_times",
+        event_type=bookable_uri,
+        start_time=iso(minutes=5),
+        end_time=iso(days=6),
+    )
+    events = await call(
+        client,
+        "list_scheduled_events",
+        user=owner["uri"],
+        status="active",
+        min_start_time=iso(hours=2),
+        count=5,
+    )
+    event, to_cancel = events["collection"][0]["uri"], events["collection"][1]["uri"]
+    invitees = await call(client, "list_event_invitees", event=event)
+    hooks = [
+        await call(
+            client,
+            "create_webhook_subscription",
+            url=f"{sandbox.url}/_sandbox/inbox/{tag}-{name}",
+            events=["invitee.canceled"],
+            organization=info["organization"]["uri"],
+            user=owner["uri"],
+        )
+        for name in ("get", "delete")
+    ]
+    connection = to_delete = "not-in-direct-mode"
+    before = 0
+    if mode == "gateway":
+        connection = info["connections"][0]["connection_id"]
+        to_delete = (await call(client, "create_connection"))["connection"]["connection_id"]
+        before = len((await call(client, "list_connections"))["connections"])
+    return World(
+        me=owner["uri"],
+        org=info["organization"]["uri"],
+        other_user=other["uri"],
+        event_type=another,
+        bookable=bookable,
+        slot=slots["collection"][0]["start_time"],
+        event=event,
+        invitee=invitees["collection"][0]["uri"],
+        to_cancel=to_cancel,
+        hook=hooks[0]["uri"],
+        hook_to_delete=hooks[1]["uri"],
+        connection=connection,
+        connection_to_delete=to_delete,
+        connections_before=before,
+        tag=tag,
+        sandbox_url=sandbox.url,
+    )
+
+
+def world_from_info(sandbox: SandboxProcess, mode: Mode) -> World:
+    """The ids for calls that will never reach the sandbox: read from its info, no tool call needed."""
+    info = sandbox.info()
+    owner = next(u for u in info["users"] if u["role"] == "owner")
+    other = next(u for u in info["users"] if u["role"] == "admin")
+    bookable = info["examples"]["bookable_event_types"][owner["uri"]]
+    another = next(
+        et["uri"] for et in info["event_types"] if et["owner"] == owner["uri"] and et["uri"] != bookable
+    )
+    event = info["examples"]["next_event_of_owner"]
+    made_up = "https://api.calendly.com/webhook_subscriptions/0000aaaa-0000-4000-8000-000000000000"
+    return World(
+        me=owner["uri"],
+        org=info["organization"]["uri"],
+        other_user=other["uri"],
+        event_type=another,
+        bookable={"uri": bookable, "locations": None},
+        slot=iso(timedelta(days=2)),
+        event=event,
+        invitee=f"{event}/invitees/0000aaaa-0000-4000-8000-000000000001",
+        to_cancel=event,
+        hook=made_up,
+        hook_to_delete=made_up,
+        connection=info["connections"][0]["connection_id"],
+        connection_to_delete=info["connections"][1]["connection_id"],
+        connections_before=0,
+        tag=f"faults-{mode}-refused",
+        sandbox_url=sandbox.url,
+    )

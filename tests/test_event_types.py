@@ -1,0 +1,67 @@
+"""The event type tools (list_event_types, get_event_type) through MCP over stdio, in both modes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mcp.client import Client
+
+from conftest import SandboxProcess
+from mcp_helpers import call, fail, uid
+
+pytestmark = pytest.mark.anyio
+
+EVENT_TYPE_TOOLS = {"list_event_types", "get_event_type"}
+
+REFUSALS: list[tuple[str, dict[str, Any], str]] = [
+    ("get_event_type", {"event_type": "x" * 300}, "at most 256"),
+    ("list_event_types", {"organization": "../../x"}, "not valid"),
+]
+
+
+async def test_event_type_tools_listed(mcp: Client) -> None:
+    names = {t.name for t in (await mcp.list_tools()).tools}
+    assert names >= EVENT_TYPE_TOOLS
+
+
+async def test_event_types_default_to_me_and_filter(mcp: Client) -> None:
+    me = await call(mcp, "get_current_user")
+    everything = await call(mcp, "list_event_types")
+    assert everything["collection"]
+    assert all(et["profile"]["owner"] == me["uri"] for et in everything["collection"] if et.get("profile"))
+    active = await call(mcp, "list_event_types", active=True)
+    inactive = await call(mcp, "list_event_types", active=False)
+    assert all(et["active"] for et in active["collection"])
+    assert all(not et["active"] for et in inactive["collection"])
+    assert len(active["collection"]) + len(inactive["collection"]) == len(everything["collection"])
+    one = everything["collection"][0]
+    assert await call(mcp, "get_event_type", event_type=one["uri"]) == one
+    assert await call(mcp, "get_event_type", event_type=uid(one["uri"])) == one
+
+
+async def test_event_types_of_the_organization(mcp: Client) -> None:
+    me = await call(mcp, "get_current_user")
+    org = await call(mcp, "list_event_types", organization=me["current_organization"], count=100)
+    owners = {et["profile"]["owner"] for et in org["collection"] if et.get("profile")}
+    assert len(owners) >= 3
+
+
+async def test_unknown_ids_answer_calendly_404(mcp: Client) -> None:
+    text = await fail(mcp, "get_event_type", event_type="0b5c9a2e-3c1d-4f6a-9e8b-7d2c1a0f9e8d")
+    assert "404 Resource Not Found" in text
+    assert "list the collection" in text
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"), REFUSALS, ids=[f"{c[0]}-{i}" for i, c in enumerate(REFUSALS)]
+)
+async def test_refused_before_any_request(
+    mcp: Client, sandbox: SandboxProcess, tool: str, args: dict[str, Any], expected: str
+) -> None:
+    await call(mcp, "get_current_user")  # warm the current-user cache: the refusal alone is observed
+    sandbox.clear_requests()
+    args = {k: v for k, v in args.items() if v is not None}
+    text = await fail(mcp, tool, **args)
+    assert expected in text
+    assert sandbox.requests() == [], f"{tool} reached the sandbox"

@@ -1,0 +1,133 @@
+"""Scheduled events and their invitees (list, get, cancel) through MCP over stdio, in both modes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from mcp.client import Client
+
+from conftest import SandboxProcess
+from mcp_helpers import call, fail, iso, uid
+
+pytestmark = pytest.mark.anyio
+
+EVENT_TOOLS = {"list_scheduled_events", "get_scheduled_event"}
+
+REFUSALS: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "get_scheduled_event",
+        {"event": "https://api.calendly.com/users/abc"},
+        "is not a scheduled_event URI",
+    ),
+    ("get_scheduled_event", {"event": "abc%2F..%2Fusers"}, "not valid"),
+    ("list_scheduled_events", {"min_start_time": "2026-12-01T10:00:00"}, "has no UTC offset"),
+    (
+        "list_scheduled_events",
+        {"min_start_time": "2026-12-01T10:00:00Z", "max_start_time": "2026-11-01T10:00:00Z"},
+        "is before",
+    ),
+    ("list_scheduled_events", {"count": 0}, "greater than or equal to 1"),
+    ("list_scheduled_events", {"count": 101}, "less than or equal to 100"),
+    ("list_scheduled_events", {"status": "deleted"}, "'active' or 'canceled'"),
+    ("list_scheduled_events", {"invitee_email": "not-an-email"}, "is not an e-mail address"),
+    ("list_scheduled_events", {"page_token": "a b"}, "must be the next_page_token"),
+    ("list_scheduled_events", {"usr": "someone"}, "Extra inputs are not permitted"),
+    # cancellation
+    ("cancel_scheduled_event", {"event": "../../scheduled_events/x"}, "not valid"),
+    ("cancel_scheduled_event", {"event": "x", "reason": "r" * 10001}, "at most 10000"),
+    # invitees
+    ("get_event_invitee", {"invitee": "INV1"}, "needs its scheduled event"),
+]
+
+
+async def test_event_tools_listed(mcp: Client) -> None:
+    names = {t.name for t in (await mcp.list_tools()).tools}
+    assert names >= EVENT_TOOLS
+
+
+async def test_scheduled_events_page_through_without_repeats(mcp: Client) -> None:
+    first = await call(mcp, "list_scheduled_events", count=20)
+    assert len(first["collection"]) == 20
+    assert first["next_page_token"]
+    seen = [e["uri"] for e in first["collection"]]
+    token = first["next_page_token"]
+    while token:
+        page = await call(mcp, "list_scheduled_events", count=20, page_token=token)
+        seen += [e["uri"] for e in page["collection"]]
+        token = page["next_page_token"]
+    assert len(seen) == len(set(seen)) >= 30
+    starts = [e["start_time"] for e in first["collection"]]
+    assert starts == sorted(starts)
+
+
+async def test_scheduled_event_filters(mcp: Client) -> None:
+    # Whole seconds, as sent: the events' start_time has microseconds, so bounds compare as datetimes.
+    now = datetime.now(UTC).replace(microsecond=0)
+    future = await call(mcp, "list_scheduled_events", min_start_time=iso(now), count=100)
+    assert future["collection"]
+    assert all(e["start_time"] >= iso(now)[:19] for e in future["collection"])
+    assert all(datetime.fromisoformat(e["start_time"]) >= now for e in future["collection"])
+    window = await call(
+        mcp,
+        "list_scheduled_events",
+        min_start_time=iso(now - timedelta(days=7)),
+        max_start_time=iso(now),
+        count=100,
+    )
+    assert all(datetime.fromisoformat(e["start_time"]) < now for e in window["collection"])
+    canceled = await call(mcp, "list_scheduled_events", status="canceled", count=100)
+    assert canceled["collection"]
+    assert all(e["status"] == "canceled" for e in canceled["collection"])
+    assert canceled["collection"][0]["cancellation"]["canceler_type"] in {"host", "invitee"}
+    newest_first = await call(mcp, "list_scheduled_events", sort="start_time:desc", count=5)
+    starts = [e["start_time"] for e in newest_first["collection"]]
+    assert starts == sorted(starts, reverse=True)
+
+
+async def test_invitee_email_filter_and_get(mcp: Client, sandbox: SandboxProcess) -> None:
+    some = (await call(mcp, "list_scheduled_events", count=1))["collection"][0]
+    detail = await call(mcp, "get_scheduled_event", event=some["uri"])
+    assert detail == some
+    event_id = uid(some["uri"])
+    assert await call(mcp, "get_scheduled_event", event=event_id) == some
+
+
+async def test_stale_page_token_is_calendly_400(mcp: Client) -> None:
+    text = await fail(mcp, "list_scheduled_events", page_token="bm90LWEtcmVhbC10b2tlbg")
+    assert "400 Invalid Argument" in text
+
+
+async def test_invitees_of_a_meeting(mcp: Client) -> None:
+    meeting = (await call(mcp, "list_scheduled_events", count=1))["collection"][0]
+    invitees = await call(mcp, "list_event_invitees", event=meeting["uri"])
+    assert invitees["collection"]
+    one = invitees["collection"][0]
+    assert one["event"] == meeting["uri"]
+    assert await call(mcp, "get_event_invitee", invitee=one["uri"]) == one
+    bare_event, bare_invitee = uid(meeting["uri"]), uid(one["uri"])
+    assert await call(mcp, "get_event_invitee", invitee=bare_invitee, event=bare_event) == one
+    by_email = await call(mcp, "list_event_invitees", event=bare_event, email=one["email"])
+    assert [i["uri"] for i in by_email["collection"]] == [one["uri"]]
+
+
+async def test_canceled_meeting_has_canceled_invitees(mcp: Client) -> None:
+    canceled = (await call(mcp, "list_scheduled_events", status="canceled", count=1))["collection"][0]
+    invitees = await call(mcp, "list_event_invitees", event=canceled["uri"], status="canceled")
+    assert invitees["collection"]
+    assert all(i["status"] == "canceled" for i in invitees["collection"])
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"), REFUSALS, ids=[f"{c[0]}-{i}" for i, c in enumerate(REFUSALS)]
+)
+async def test_refused_before_any_request(
+    mcp: Client, sandbox: SandboxProcess, tool: str, args: dict[str, Any], expected: str
+) -> None:
+    await call(mcp, "get_current_user")  # warm the current-user cache: the refusal alone is observed
+    sandbox.clear_requests()
+    args = {k: v for k, v in args.items() if v is not None}
+    text = await fail(mcp, tool, **args)
+    assert expected in text
+    assert sandbox.requests() == [], f"{tool} reached the sandbox"
