@@ -39,8 +39,8 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-snapshots: $(STAMP)       ## rewrite the committed tool manifest (tools/manifest.json) after a deliberate change
-	$(BIN)/python -m calendly_mcp.tools._manifest
+snapshots: $(STAMP)       ## rewrite the tool manifest (tools/manifest.json) and docs/tools.md after a deliberate change
+	$(BIN)/python -m calendly_mcp.tools._manifest docs/tools.md
 
 bench: $(STAMP)           ## cold start, tokens per tool and per-call overhead, printed
 	$(BIN)/python -m benchmarks.run

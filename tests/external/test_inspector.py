@@ -98,7 +98,7 @@ async def test_calls_pass_output_schema_validation(tmp_path: Path) -> None:
     assert len(first["collection"]) == 3
     assert first["next_page_token"], first
     # Each Inspector call starts its own server and sandbox, whose page tokens are signed per process, so
-    # the token is not passed back here (tests/test_tools_read.py pages through one server).
+    # the token is not passed back here (tests/test_events.py pages through one server).
 
     meeting = first["collection"][0]["uri"]
     event = await call(tmp_path, "get_scheduled_event", event=meeting)

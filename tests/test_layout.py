@@ -1,0 +1,96 @@
+"""The layout the docs describe is the layout there is: the direction of imports, and the files and
+numbers the docs name."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from calendly_mcp.tools import _manifest
+from calendly_mcp.tools.registry import ALL_TOOLS, TOOLSETS
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "src" / "calendly_mcp"
+# Which parts of the package each part may import (README, "Layout"). The sandbox is a Calendly, not a
+# mock of our client: it imports nothing of ours.
+ALLOWED = {
+    "settings": set[str](),
+    "schemas": {"schemas"},
+    "client": {"client", "settings"},
+    "tools": {"tools", "client", "schemas", "settings"},
+    "server": {"server", "tools", "client", "schemas", "settings", "sandbox", "__init__"},
+    "sandbox": {"sandbox"},
+}
+
+
+def imported_parts(path: Path) -> set[str]:
+    """The parts of the package a module imports (`__init__` for the package itself, e.g. __version__)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            found.add("sandbox")  # relative imports: only the sandbox uses them, inside itself
+        elif isinstance(node, ast.ImportFrom) and node.module == "calendly_mcp":
+            found |= {alias.name if alias.name in ALLOWED else "__init__" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("calendly_mcp."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("calendly_mcp.")}
+    return found
+
+
+def test_imports_flow_one_way() -> None:
+    wrong: list[str] = []
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE)
+        part = rel.parts[0].removesuffix(".py")
+        if part in ALLOWED:
+            wrong += [f"{rel} imports calendly_mcp.{p}" for p in imported_parts(path) - ALLOWED[part]]
+    assert not wrong, wrong
+
+
+def test_docs_tool_table_is_generated_from_the_registry() -> None:
+    assert (REPO / "docs" / "tools.md").read_text() == _manifest.tools_table(), "run `make snapshots`"
+
+
+def test_toolset_names_in_the_readme_are_the_registrys() -> None:
+    readme = (REPO / "README.md").read_text()
+    for toolset in TOOLSETS:
+        assert f"`{toolset.name}`" in readme, toolset.name
+
+
+DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+# A path-looking word in backticks: something/with/slashes or a file name with a known suffix.
+PATHISH = re.compile(r"`((?:[\w.-]+/)+[\w.-]*|[\w-]+\.(?:py|json|md|toml|txt|sh|yaml))`")
+
+
+MCP_METHODS = {"tools/list", "tools/call", "resources/read", "resources/list", "prompts/list", "server/discover"}
+ELSEWHERE = {"checks.json"}  # written by the conformance suite into a temporary folder
+
+
+def test_files_the_docs_name_exist() -> None:
+    missing: list[str] = []
+    roots = [REPO, PACKAGE, REPO / "tests", REPO / "src"]
+    for doc in DOCS:
+        for name in PATHISH.findall(doc.read_text()):
+            clean = name.split("::")[0].rstrip("/")
+            if (
+                clean in MCP_METHODS
+                or clean.startswith(("http", "/", ".", "~"))
+                or "{" in clean
+                or "<" in clean
+            ):
+                continue
+            if not any((root / clean).exists() for root in roots) and not list(REPO.rglob(Path(clean).name)):
+                missing.append(f"{doc.name}: {name}")
+    assert not missing, missing
+
+
+def test_tool_counts_the_docs_state_are_true() -> None:
+    """Where a doc says "N tools", N is the number the registry has."""
+    wrong: list[str] = []
+    for doc in DOCS:
+        for count in re.findall(r"\b(\d+) tools\b", doc.read_text()):
+            if int(count) != len(ALL_TOOLS):
+                wrong.append(f"{doc.name}: {count} tools")
+    assert not wrong, f"{wrong}: the registry has {len(ALL_TOOLS)}"
