@@ -10,7 +10,7 @@ import httpx2
 import pytest
 
 from calendly_mcp.sandbox import RunningSandbox, SandboxConfig, running_sandbox
-from calendly_mcp.sandbox.model import iso
+from calendly_mcp.sandbox.calendly.records import iso
 
 from .helpers import API, book, booking, call, event_type_named, first_slot, info, me, path_of, slots, stamp
 

@@ -9,20 +9,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .calendly.error_bodies import CalendlyError, invalid_argument, not_found, permission_denied
+from .calendly.pagination import paginate
+from .calendly.params import Query
+from .calendly.records import JSONDict, ScheduledEvent, User, id_from_uri
+from .calendly.store import Store
 from .core import CALLER_KEY, Sandbox
-from .errors import CalendlyError, JSONDict, invalid_argument, not_found, permission_denied
-from .model import ScheduledEvent, User
-from .pagination import paginate
-from .params import Query
-from .store import Store, id_from_uri
 
 T = TypeVar("T")
 
 NOT_IN_ORG = "This user is not in your organization"
-
-
-def error_response(error: CalendlyError) -> JSONResponse:
-    return JSONResponse(error.body(), status_code=error.status)
 
 
 class CalendlyAPI:

@@ -10,7 +10,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .api import CalendlyAPI
-from .availability import (
+from .calendly.booking import book, cancel, cancellation_reason, parse_booking
+from .calendly.error_bodies import CalendlyError, invalid_argument, not_found, permission_denied
+from .calendly.params import Query, json_object
+from .calendly.records import Invitee, ScheduledEvent, id_from_uri
+from .calendly.slots import (
     AVAILABLE_TIMES_MAX_DAYS,
     BUSY_TIMES_MAX_DAYS,
     busy_times,
@@ -19,12 +23,7 @@ from .availability import (
     offered_slots,
     slot_to_api,
 )
-from .booking import book, cancel, cancellation_reason, parse_booking
-from .errors import CalendlyError, invalid_argument, not_found, permission_denied
-from .model import Invitee, ScheduledEvent
-from .params import Query, json_object
-from .store import id_from_uri
-from .webhooks import delivery_body, subscribers
+from .calendly.subscriptions import delivery_body, subscribers
 
 
 class SchedulingAPI:

@@ -10,11 +10,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .api import CalendlyAPI
-from .errors import invalid_argument, not_found, permission_denied
-from .model import User, WebhookScope, WebhookSubscription
-from .params import Query, json_object
-from .store import id_from_uri
-from .webhooks import SCOPES, already_exists, callback_url, events_for
+from .calendly.error_bodies import invalid_argument, not_found, permission_denied
+from .calendly.params import Query, json_object
+from .calendly.records import User, WebhookScope, WebhookSubscription, id_from_uri
+from .calendly.subscriptions import SCOPES, already_exists, callback_url, events_for
 
 
 class WebhooksAPI:

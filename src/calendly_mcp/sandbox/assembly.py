@@ -7,7 +7,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.types import Receive, Scope, Send
 
-from .calendly import calendly_app
+from .calendly.application import calendly_app
 from .config import SandboxConfig
 from .controls import control_routes
 from .core import RAW_SEND_KEY, Sandbox

@@ -9,13 +9,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .availability import AVAILABLE_TIMES_MAX_DAYS, BUSY_TIMES_MAX_DAYS, slot_step
-from .booking import NEEDS_VALUE
+from .calendly.booking import NEEDS_VALUE
+from .calendly.records import EventType, State, User, id_from_uri
+from .calendly.slots import AVAILABLE_TIMES_MAX_DAYS, BUSY_TIMES_MAX_DAYS, slot_step
 from .core import Sandbox
 from .deliveries import Received
 from .faults import Fault, FaultSpecError
-from .model import EventType, State, User
-from .store import id_from_uri
 
 
 def _problem(status: int, message: str) -> JSONResponse:

@@ -7,10 +7,10 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from .calendly.store import Store
 from .config import SandboxConfig
 from .deliveries import Deliverer, Inbox
 from .faults import FaultQueue
-from .store import Store
 
 # Which door a request came in by: a Calendly token, Maton's gateway, or Maton's connection API.
 Door = Literal["direct", "gateway", "connections"]

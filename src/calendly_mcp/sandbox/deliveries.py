@@ -1,7 +1,9 @@
-"""Webhook deliveries in the background, with retries, a log of every attempt, and a built-in inbox."""
+"""Webhook deliveries in the background, signed, with retries, a log of every attempt, and a built-in inbox."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
@@ -13,9 +15,16 @@ import anyio
 import httpx2
 from anyio.abc import TaskGroup
 
+from .calendly.records import iso
 from .config import SandboxConfig
-from .model import iso
-from .webhooks import SIGNATURE_HEADER, signature
+
+SIGNATURE_HEADER = "Calendly-Webhook-Signature"
+
+
+def signature(signing_key: str, timestamp: int, body: bytes) -> str:
+    """Calendly's header value: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`."""
+    digest = hmac.new(signing_key.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
 
 
 @dataclass

@@ -13,8 +13,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .calendly.error_bodies import rate_limited
 from .core import RAW_SEND_KEY, RECORD_KEY, Door, RequestRecord, Sandbox
-from .errors import rate_limited
 from .faults import SERVED, Fault
 
 

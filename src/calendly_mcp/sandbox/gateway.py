@@ -12,10 +12,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .api import error_response
+from .calendly.error_bodies import error_response, unauthenticated
+from .calendly.records import Connection
 from .core import CALLER_KEY, RECORD_KEY, RequestRecord, Sandbox
-from .errors import unauthenticated
-from .model import Connection
 
 
 def bearer(headers: Headers) -> str | None:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import JSONDict, invalid_argument
-from .model import AvailabilitySchedule, EventType, ScheduledEvent, State, iso
+from .error_bodies import invalid_argument
+from .records import AvailabilitySchedule, EventType, JSONDict, ScheduledEvent, State, iso
 
 AVAILABLE_TIMES_MAX_DAYS = 31
 BUSY_TIMES_MAX_DAYS = 7

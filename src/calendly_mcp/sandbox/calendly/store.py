@@ -6,21 +6,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
-from .errors import API_BASE
-from .model import EventType, Invitee, ScheduledEvent, State, User
 from .pagination import PageTokens
+from .records import EventType, Invitee, ScheduledEvent, State, User
 from .seed import build_state
 
 SortKey = Literal["name", "position", "created_at", "updated_at", "start_time"]
-
-
-def id_from_uri(value: str, kind: str) -> str | None:
-    """The id in `https://api.calendly.com/<kind>/<id>`, or None when `value` is not such a URI."""
-    prefix = f"{API_BASE}/{kind}/"
-    if not value.startswith(prefix):
-        return None
-    ident = value[len(prefix) :].rstrip("/")
-    return ident if ident and "/" not in ident else None
 
 
 class Store:

@@ -7,11 +7,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .api import CalendlyAPI, error_response, read_routes
-from .api_scheduling import scheduling_routes
-from .api_webhooks import webhook_routes
-from .core import Sandbox
-from .errors import CalendlyError, not_found
+from ..api import CalendlyAPI, read_routes
+from ..api_scheduling import scheduling_routes
+from ..api_webhooks import webhook_routes
+from ..core import Sandbox
+from .error_bodies import CalendlyError, error_response, not_found
 
 
 async def _calendly_error(request: Request, exc: Exception) -> Response:

@@ -1,4 +1,4 @@
-"""The Scheduling API's rules: what a booking must carry, and what booking and cancelling change."""
+"""The Scheduling API's rules: what a booking must carry, where it meets, what booking and cancelling do."""
 
 from __future__ import annotations
 
@@ -10,12 +10,21 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .availability import offered_slots
-from .errors import CalendlyError, JSONDict, invalid_argument, not_found, permission_denied
-from .model import Cancellation, EventType, Guest, Invitee, QuestionAnswer, ScheduledEvent, State, User
+from .error_bodies import CalendlyError, invalid_argument, not_found, permission_denied
 from .params import parse_time
-from .seed import meeting_location
-from .store import id_from_uri
+from .records import (
+    Cancellation,
+    EventType,
+    Guest,
+    Invitee,
+    JSONDict,
+    QuestionAnswer,
+    ScheduledEvent,
+    State,
+    User,
+    id_from_uri,
+)
+from .slots import offered_slots
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ().-]{4,30}$")
@@ -214,6 +223,58 @@ def parse_booking(state: State, body: dict[str, Any]) -> Booking:
         tracking=_tracking(body.get("tracking")),
         guests=_guests(body.get("event_guests")),
     )
+
+
+def meeting_location(config: JSONDict, ident: str, invitee_tz: str, given: str | None = None) -> JSONDict:
+    """What a meeting booked with this location configuration reports as its location.
+
+    `given` is what the invitee typed (their phone number, an address of their choosing, ...).
+    """
+    digits = str(int(hashlib.sha256(ident.encode()).hexdigest(), 16))[:10]
+    kind = config["kind"]
+    if kind == "zoom_conference":
+        return {
+            "type": "zoom",
+            "status": "pushed",
+            "join_url": f"https://us02web.zoom.us/j/8{digits}",
+            "data": {
+                "id": f"8{digits}",
+                "password": digits[:6],
+                "settings": {"global_dial_in_numbers": []},
+                "extra": {"intl_numbers_url": "https://us02web.zoom.us/u/kb1example"},
+            },
+        }
+    if kind == "google_conference":
+        code = hashlib.sha256(ident.encode()).hexdigest()
+        letters = "".join(chr(ord("a") + int(c, 16) % 26) for c in code[:10])
+        return {
+            "type": "google_conference",
+            "status": "pushed",
+            "join_url": f"https://meet.google.com/{letters[:3]}-{letters[3:7]}-{letters[7:10]}",
+        }
+    if kind in ("gotomeeting_conference", "microsoft_teams_conference", "webex_conference"):
+        kind_type = "gotomeeting" if kind == "gotomeeting_conference" else kind
+        return {
+            "type": kind_type,
+            "status": "pushed",
+            "join_url": f"https://meet.example.com/{kind_type}/{digits}",
+            "data": {"id": digits},
+        }
+    if kind == "physical":
+        body: JSONDict = {"type": "physical", "location": config.get("location") or given or ""}
+        if "additional_info" in config:
+            body["additional_info"] = config["additional_info"]
+        return body
+    if kind == "inbound_call":
+        return {"type": "inbound_call", "location": config["phone_number"]}
+    if kind == "outbound_call":
+        return {"type": "outbound_call", "location": given or f"+1 212 555 {digits[:4]}"}
+    if kind == "custom":
+        return {"type": "custom", "location": given or config.get("location", "")}
+    return {
+        "type": "ask_invitee",
+        "location": given or f"Café near {invitee_tz.split('/')[-1].replace('_', ' ')}",
+    }
 
 
 def _new_meeting(booking: Booking, now: datetime) -> ScheduledEvent:

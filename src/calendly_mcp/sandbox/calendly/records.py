@@ -1,4 +1,4 @@
-"""The sandbox's stored records and how each renders as a Calendly API object."""
+"""The sandbox's stored records, how each renders as a Calendly API object, and how URIs name them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Literal
 
-from .errors import API_BASE, JSONDict
+API_BASE = "https://api.calendly.com"
+
+JSONDict = dict[str, Any]
 
 Role = Literal["owner", "admin", "user"]
 Status = Literal["active", "canceled"]
@@ -21,6 +23,15 @@ def iso(moment: datetime) -> str:
 
 def uri(kind: str, ident: str) -> str:
     return f"{API_BASE}/{kind}/{ident}"
+
+
+def id_from_uri(value: str, kind: str) -> str | None:
+    """The id in `https://api.calendly.com/<kind>/<id>`, or None when `value` is not such a URI."""
+    prefix = f"{API_BASE}/{kind}/"
+    if not value.startswith(prefix):
+        return None
+    ident = value[len(prefix) :].rstrip("/")
+    return ident if ident and "/" not in ident else None
 
 
 @dataclass
