@@ -1,4 +1,4 @@
-"""The two doors into the Calendly API: a Calendly token, or Maton's gateway and its connections."""
+"""Maton's connection API (ctrl.maton.ai/connections): list, create, get and delete connections."""
 
 from __future__ import annotations
 
@@ -6,96 +6,13 @@ import hashlib
 import uuid
 from typing import Any
 
-from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .calendly.error_bodies import error_response, unauthenticated
-from .calendly.records import Connection
-from .core import CALLER_KEY, RECORD_KEY, RequestRecord, Sandbox
-
-
-def bearer(headers: Headers) -> str | None:
-    scheme, _, token = headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def maton_error(status: int, message: str) -> JSONResponse:
-    # Maton does not publish its error bodies; clients are expected to show them as they are.
-    return JSONResponse({"error": message}, status_code=status)
-
-
-def maton_key_error(sandbox: Sandbox, headers: Headers) -> JSONResponse | None:
-    key = bearer(headers)
-    if key is None:
-        return maton_error(401, "Missing Maton API key: send Authorization: Bearer <MATON_API_KEY>.")
-    if key != sandbox.config.maton_key:
-        return maton_error(401, "Invalid Maton API key.")
-    return None
-
-
-class DirectAuth:
-    """Calendly's own door: a personal access token, acting as the organization's owner."""
-
-    def __init__(self, sandbox: Sandbox, app: ASGIApp) -> None:
-        self.sandbox = sandbox
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        if bearer(Headers(scope=scope)) != self.sandbox.config.calendly_token:
-            await error_response(unauthenticated())(scope, receive, send)
-            return
-        scope[CALLER_KEY] = self.sandbox.store.owner.uuid
-        await self.app(scope, receive, send)
-
-
-class MatonGateway:
-    """Maton's door: the Maton key, then a connection picks the Calendly user; answers pass through."""
-
-    def __init__(self, sandbox: Sandbox, app: ASGIApp) -> None:
-        self.sandbox = sandbox
-        self.app = app
-
-    def active_connections(self) -> list[Connection]:
-        found = [c for c in self.sandbox.store.state.connections.values() if c.status == "ACTIVE"]
-        return sorted(found, key=lambda c: (c.creation_time, c.connection_id))
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = Headers(scope=scope)
-        refusal = maton_key_error(self.sandbox, headers)
-        if refusal is not None:
-            await refusal(scope, receive, send)
-            return
-        wanted = headers.get("maton-connection")
-        active = self.active_connections()
-        record: RequestRecord | None = scope.get(RECORD_KEY)
-        if wanted:
-            if record is not None:
-                record.connection = wanted
-            chosen = next((c for c in active if c.connection_id == wanted), None)
-            if chosen is None:
-                message = f"Connection {wanted} is missing or not active for app calendly."
-                await maton_error(400, message)(scope, receive, send)
-                return
-        elif active:
-            chosen = active[0]
-        else:
-            message = "No active connection for app calendly. Create one at https://ctrl.maton.ai."
-            await maton_error(400, message)(scope, receive, send)
-            return
-        if record is not None:
-            record.connection = chosen.connection_id
-        assert chosen.user is not None  # ACTIVE connections are always bound to a user
-        scope[CALLER_KEY] = chosen.user
-        await self.app(scope, receive, send)
+from ..calendly.records import Connection
+from ..core import Sandbox
+from .keys import maton_error, maton_key_error
 
 
 class ConnectionsAPI:
