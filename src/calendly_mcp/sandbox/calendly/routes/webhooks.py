@@ -1,4 +1,4 @@
-"""Calendly's webhook subscription routes: list, create, get, delete."""
+"""Webhook subscriptions: list, create, get, delete."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .api import CalendlyAPI
-from .calendly.error_bodies import invalid_argument, not_found, permission_denied
-from .calendly.params import Query, json_object
-from .calendly.records import User, WebhookScope, WebhookSubscription, id_from_uri
-from .calendly.subscriptions import SCOPES, already_exists, callback_url, events_for
+from ..error_bodies import invalid_argument, not_found, permission_denied
+from ..params import Query, json_object
+from ..records import User, WebhookScope, WebhookSubscription, id_from_uri
+from ..subscriptions import SCOPES, already_exists, callback_url, events_for
+from .shared import NOT_IN_ORG, CalendlyAPI
 
 
-class WebhooksAPI:
+class Webhooks:
     def __init__(self, api: CalendlyAPI) -> None:
         self.api = api
 
@@ -58,7 +58,7 @@ class WebhooksAPI:
             raise invalid_argument("user", "must be a user URI")
         user = self.api.store.user(ident)
         if user is None:
-            raise permission_denied("This user is not in your organization")
+            raise permission_denied(NOT_IN_ORG)
         if user.uuid != caller.uuid and not caller.is_admin:
             raise permission_denied()
         return user
@@ -131,8 +131,8 @@ class WebhooksAPI:
         return Response(status_code=204)
 
 
-def webhook_routes(api: CalendlyAPI) -> list[Route]:
-    webhooks = WebhooksAPI(api)
+def routes(api: CalendlyAPI) -> list[Route]:
+    webhooks = Webhooks(api)
     return [
         Route("/webhook_subscriptions", webhooks.list, methods=["GET"]),
         Route("/webhook_subscriptions", webhooks.create, methods=["POST"]),
