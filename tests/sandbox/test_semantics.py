@@ -346,12 +346,12 @@ async def test_request_log(
     await control.post("/_sandbox/faults", json={"path": "/event_types/", "status": 500})
     await direct.get("/users/me")
     await direct.get("/event_types/abc", params={"x": "1"})
-    haruto = list(box.sandbox.store.state.connections)[1]
+    haruto = box.sandbox.store.connections()[1].connection_id
     await gateway.get("/users/me", headers={"Maton-Connection": haruto})
     await gateway.get("/users/me")
     await control.get("/connections", headers={"Authorization": "Bearer sandbox-key"})
     log = (await control.get("/_sandbox/requests")).json()
-    default = next(iter(box.sandbox.store.state.connections))
+    default = box.sandbox.store.connections()[0].connection_id
     assert [(r["method"], r["path"], r["query"], r["status"], r["mode"], r["connection"]) for r in log] == [
         ("GET", "/users/me", "", 200, "direct", None),
         ("GET", "/event_types/abc", "x=1", 500, "direct", None),
@@ -434,12 +434,12 @@ async def test_seed_is_deterministic_and_consistent() -> None:
     moment = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
     config = SandboxConfig(now=lambda: moment)
     async with running_sandbox(config=config) as one, running_sandbox(config=config) as two:
-        assert list(one.sandbox.store.state.events) == list(two.sandbox.store.state.events)
-        state = one.sandbox.store.state
-    users = list(state.users.values())
+        assert [e.uuid for e in one.sandbox.store.events()] == [e.uuid for e in two.sandbox.store.events()]
+        store = one.sandbox.store
+    users = store.users()
     assert len({u.timezone for u in users}) >= 3
     for user in users:
-        mine = sorted((e for e in state.events.values() if user.uuid in e.hosts), key=lambda e: e.start_time)
+        mine = sorted((e for e in store.events() if user.uuid in e.hosts), key=lambda e: e.start_time)
         zone = ZoneInfo(user.timezone)
         for event in mine:
             local_start, local_end = event.start_time.astimezone(zone), event.end_time.astimezone(zone)
@@ -450,9 +450,9 @@ async def test_seed_is_deterministic_and_consistent() -> None:
             assert 1 <= len(event.invitees) <= 2
         for earlier, later in itertools.pairwise(mine):
             assert earlier.end_time <= later.start_time
-    owner_events = [e for e in state.events.values() if users[0].uuid in e.hosts]
+    owner_events = [e for e in store.events() if users[0].uuid in e.hosts]
     assert len(owner_events) >= 30
-    canceled = [e for e in state.events.values() if e.status == "canceled"]
+    canceled = [e for e in store.events() if e.status == "canceled"]
     assert canceled
     assert all(e.cancellation and all(i.status == "canceled" for i in e.invitees) for e in canceled)
     assert any(e.start_time > moment for e in canceled)

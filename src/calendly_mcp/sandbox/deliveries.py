@@ -162,7 +162,16 @@ class Inbox:
     """A webhook receiver built into the sandbox: whatever is POSTed to a named box is kept."""
 
     def __init__(self) -> None:
-        self.boxes: dict[str, list[Received]] = {}
+        self._boxes: dict[str, list[Received]] = {}
+
+    def keep(self, name: str, received: Received) -> None:
+        self._boxes.setdefault(name, []).append(received)
+
+    def box(self, name: str) -> list[Received]:
+        return list(self._boxes.get(name, []))
+
+    def empty(self, name: str) -> None:
+        self._boxes.pop(name, None)
 
     def clear(self) -> None:
-        self.boxes.clear()
+        self._boxes.clear()

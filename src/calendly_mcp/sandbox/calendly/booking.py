@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,11 +21,10 @@ from .records import (
     JSONDict,
     QuestionAnswer,
     ScheduledEvent,
-    State,
     User,
     id_from_uri,
 )
-from .slots import offered_slots
+from .slots import Calendar, offered_slots
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ().-]{4,30}$")
@@ -87,11 +87,11 @@ class Booking:
     guests: list[str]
 
 
-def _event_type(state: State, raw: object) -> EventType:
+def _event_type(find: Callable[[str], EventType | None], raw: object) -> EventType:
     ident = id_from_uri(raw, "event_types") if isinstance(raw, str) else None
     if ident is None:
         raise invalid_argument("event_type", "must be an event type URI")
-    event_type = state.event_types.get(ident)
+    event_type = find(ident)
     if event_type is None:
         raise not_found()
     if not event_type.active:
@@ -200,9 +200,9 @@ def _guests(raw: object) -> list[str]:
     return guests
 
 
-def parse_booking(state: State, body: dict[str, Any]) -> Booking:
+def parse_booking(body: dict[str, Any], find_event_type: Callable[[str], EventType | None]) -> Booking:
     """Check a POST /invitees body in Calendly's order; the first problem found is the 400."""
-    event_type = _event_type(state, body.get("event_type"))
+    event_type = _event_type(find_event_type, body.get("event_type"))
     if "start_time" not in body:
         raise invalid_argument("start_time", "is required")
     start = parse_time("start_time", body["start_time"])
@@ -300,23 +300,26 @@ def _new_meeting(booking: Booking, now: datetime) -> ScheduledEvent:
     )
 
 
-def book(state: State, booking: Booking, now: datetime) -> tuple[ScheduledEvent, Invitee]:
-    """Take the slot: a new meeting, or one more seat in this group meeting; 400 when it is not offered."""
+def book(booking: Booking, host: Calendar, now: datetime) -> tuple[ScheduledEvent, Invitee]:
+    """Take the slot in the host's calendar; 400 when it is not offered.
+
+    The seat is in this group meeting when one is there, else in a new meeting the caller must keep.
+    """
     event_type = booking.event_type
-    offered = offered_slots(state, event_type, booking.start, booking.start + timedelta(seconds=1), now)
+    offered = offered_slots(host, event_type, booking.start, booking.start + timedelta(seconds=1), now)
     if not offered or offered[0].start != booking.start:
         raise _invalid("event.start_time", "That start time has been filled", "already_filled")
+    # The host hosts every meeting of their event types, so a meeting to join is among theirs.
     event = next(
         (
             e
-            for e in state.events.values()
+            for e in host.meetings
             if e.status == "active" and e.event_type == event_type.uuid and e.start_time == booking.start
         ),
         None,
     )
     if event is None:
         event = _new_meeting(booking, now)
-        state.events[event.uuid] = event
     invitee = Invitee(
         uuid=str(uuid.uuid4()),
         event=event.uuid,

@@ -418,6 +418,10 @@ class Connection:
     session_token: str
     user: str | None = None
 
+    def activate(self, user: str, now: datetime) -> None:
+        """The OAuth grant completed: the connection now acts as `user`."""
+        self.status, self.user, self.last_updated_time = "ACTIVE", user, now
+
     def to_api(self) -> dict[str, Any]:
         return {
             "connection_id": self.connection_id,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from .error_bodies import CalendlyError, invalid_argument
-from .records import Invitee, ScheduledEvent, State, User, WebhookScope, WebhookSubscription, iso, uri
+from .records import Invitee, ScheduledEvent, User, WebhookScope, WebhookSubscription, iso, uri
 
 # The events Calendly's current spec accepts, and the scopes each may be subscribed in.
 EVENT_SCOPES: dict[str, tuple[WebhookScope, ...]] = {
@@ -53,14 +53,16 @@ def events_for(raw: object, scope: WebhookScope) -> list[str]:
     return events
 
 
-def subscribers(state: State, name: str, event: ScheduledEvent) -> list[WebhookSubscription]:
+def subscribers(
+    subscriptions: Iterable[WebhookSubscription], organization: str, name: str, event: ScheduledEvent
+) -> list[WebhookSubscription]:
     """Active subscriptions that receive `name` for this meeting: its organization's, or a host's own."""
     return [
         sub
-        for sub in state.webhooks.values()
+        for sub in subscriptions
         if sub.state == "active"
         and name in sub.events
-        and sub.organization == state.organization.uuid
+        and sub.organization == organization
         and (sub.scope == "organization" or (sub.scope == "user" and sub.user in event.hosts))
     ]
 

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..calendly.records import Connection
+from ..calendly.store import Store
 from ..core import Sandbox
 from .keys import maton_error, maton_key_error
 
@@ -23,8 +24,8 @@ class ConnectionsAPI:
         self._created = 0
 
     @property
-    def connections(self) -> dict[str, Connection]:
-        return self.sandbox.store.state.connections
+    def store(self) -> Store:
+        return self.sandbox.store
 
     async def list(self, request: Request) -> Response:
         refusal = maton_key_error(self.sandbox, request.headers)
@@ -33,7 +34,7 @@ class ConnectionsAPI:
         app, status = request.query_params.get("app"), request.query_params.get("status")
         found = [
             c
-            for c in sorted(self.connections.values(), key=lambda c: (c.creation_time, c.connection_id))
+            for c in sorted(self.store.connections(), key=lambda c: (c.creation_time, c.connection_id))
             if (app is None or app == "calendly") and (status is None or c.status == status.upper())
         ]
         return JSONResponse({"connections": [c.to_api() for c in found]})
@@ -48,7 +49,7 @@ class ConnectionsAPI:
             return maton_error(400, "The request body must be JSON.")
         if not isinstance(body, dict) or body.get("app") != "calendly":  # pyright: ignore[reportUnknownMemberType]
             return maton_error(400, 'This sandbox only knows the app "calendly": send {"app": "calendly"}.')
-        now = self.sandbox.store.now()
+        now = self.store.now()
         self._created += 1
         # Deterministic ids: the same sequence on every run.
         ident = str(uuid.uuid5(uuid.NAMESPACE_URL, f"calendly-sandbox/connection/{self._created}"))
@@ -59,14 +60,14 @@ class ConnectionsAPI:
             last_updated_time=now,
             session_token=hashlib.sha256(f"session:{ident}".encode()).hexdigest()[:32],
         )
-        self.connections[ident] = connection
+        self.store.add_connection(connection)
         return JSONResponse({"connection": connection.to_api()})
 
     async def get(self, request: Request) -> Response:
         refusal = maton_key_error(self.sandbox, request.headers)
         if refusal is not None:
             return refusal
-        connection = self.connections.get(request.path_params["connection_id"])
+        connection = self.store.connection(request.path_params["connection_id"])
         if connection is None:
             return maton_error(404, "Connection not found.")
         return JSONResponse({"connection": connection.to_api()})
@@ -75,7 +76,7 @@ class ConnectionsAPI:
         refusal = maton_key_error(self.sandbox, request.headers)
         if refusal is not None:
             return refusal
-        connection = self.connections.pop(request.path_params["connection_id"], None)
+        connection = self.store.remove_connection(request.path_params["connection_id"])
         if connection is None:
             return maton_error(404, "Connection not found.")
         return JSONResponse({"connection": connection.to_api()})

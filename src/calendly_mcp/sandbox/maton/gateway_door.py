@@ -18,7 +18,7 @@ class MatonGateway:
         self.app = app
 
     def active_connections(self) -> list[Connection]:
-        found = [c for c in self.sandbox.store.state.connections.values() if c.status == "ACTIVE"]
+        found = [c for c in self.sandbox.store.connections() if c.status == "ACTIVE"]
         return sorted(found, key=lambda c: (c.creation_time, c.connection_id))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -16,7 +16,6 @@ from ..slots import (
     BUSY_TIMES_MAX_DAYS,
     busy_times,
     check_window,
-    default_schedule,
     offered_slots,
     slot_to_api,
 )
@@ -44,11 +43,12 @@ class Availability:
         check_window(start, end, store.now(), AVAILABLE_TIMES_MAX_DAYS)
         if not event_type.active:
             raise invalid_argument("event_type", "Event type is not active")
-        owner = store.state.users[event_type.owner]
-        schedule = default_schedule(store.state, owner.uuid)
-        zone = ZoneInfo(schedule.timezone if schedule else owner.timezone)
+        owner = store.users_by_id()[event_type.owner]
+        calendar = store.calendar(owner.uuid)
+        # Slots are shown in the zone of the schedule they come from.
+        zone = ZoneInfo(calendar.schedule.timezone if calendar.schedule else owner.timezone)
         url = event_type.to_api(owner)["scheduling_url"]
-        slots = offered_slots(store.state, event_type, start, end, store.now())
+        slots = offered_slots(calendar, event_type, start, end, store.now())
         return JSONResponse({"collection": [slot_to_api(slot, url, zone) for slot in slots]})
 
     async def busy_times(self, request: Request) -> Response:
@@ -61,7 +61,7 @@ class Availability:
         if user.uuid != caller.uuid and not caller.is_admin:
             raise permission_denied()
         check_window(start, end, self.api.store.now(), BUSY_TIMES_MAX_DAYS)
-        return JSONResponse({"collection": busy_times(self.api.store.state, user.uuid, start, end)})
+        return JSONResponse({"collection": busy_times(self.api.store.calendar(user.uuid), start, end)})
 
     async def schedules(self, request: Request) -> Response:
         caller = self.api.caller(request)
@@ -71,12 +71,12 @@ class Availability:
             raise invalid_argument("user", "is required")
         if user.uuid != caller.uuid and not caller.is_admin:
             raise permission_denied()
-        schedules = [s.to_api() for s in self.api.store.state.schedules.values() if s.user == user.uuid]
+        schedules = [s.to_api() for s in self.api.store.schedules_of(user.uuid)]
         return JSONResponse({"collection": schedules})
 
     async def schedule(self, request: Request) -> Response:
         caller = self.api.caller(request)
-        schedule = self.api.store.state.schedules.get(request.path_params["uuid"])
+        schedule = self.api.store.schedule(request.path_params["uuid"])
         if schedule is None:
             raise not_found()
         if schedule.user != caller.uuid and not caller.is_admin:

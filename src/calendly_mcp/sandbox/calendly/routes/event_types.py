@@ -21,8 +21,8 @@ class EventTypes:
         _, user = self.api.require_scope(query)
         active = query.boolean("active")
         sort = query.sort(("name", "position", "created_at", "updated_at"), "name:asc")
-        found = self.api.store.event_types({user.uuid} if user else None, active, sort)
-        users = self.api.store.state.users
+        found = self.api.store.event_types(owners={user.uuid} if user else None, active=active, sort=sort)
+        users = self.api.store.users_by_id()
         return self.api.list_response(request, "/event_types", found, lambda et: et.to_api(users[et.owner]))
 
     async def get(self, request: Request) -> Response:
@@ -31,7 +31,7 @@ class EventTypes:
         event_type = store.event_type(request.path_params["uuid"])
         if event_type is None:
             raise not_found()
-        return JSONResponse({"resource": event_type.to_api(store.state.users[event_type.owner])})
+        return JSONResponse({"resource": event_type.to_api(store.users_by_id()[event_type.owner])})
 
 
 def routes(api: CalendlyAPI) -> list[Route]:

@@ -39,7 +39,7 @@ class Events:
             max_start=query.time("max_start_time"),
             descending=query.sort(("start_time",), "start_time:asc")[0][1],
         )
-        users = self.api.store.state.users
+        users = self.api.store.users_by_id()
         return self.api.list_response(request, "/scheduled_events", found, lambda event: event.to_api(users))
 
     def visible_event(self, request: Request, ident: str) -> ScheduledEvent:
@@ -53,7 +53,7 @@ class Events:
 
     async def get(self, request: Request) -> Response:
         event = self.visible_event(request, request.path_params["uuid"])
-        return JSONResponse({"resource": event.to_api(self.api.store.state.users)})
+        return JSONResponse({"resource": event.to_api(self.api.store.users_by_id())})
 
     async def invitees(self, request: Request) -> Response:
         event = self.visible_event(request, request.path_params["uuid"])

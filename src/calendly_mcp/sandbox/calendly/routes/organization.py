@@ -18,10 +18,10 @@ class Organization:
 
     async def get(self, request: Request) -> Response:
         self.api.caller(request)
-        store = self.api.store
-        if request.path_params["uuid"] != store.state.organization.uuid:
+        organization = self.api.store.organization()
+        if request.path_params["uuid"] != organization.uuid:
             raise not_found()
-        return JSONResponse({"resource": store.state.organization.to_api()})
+        return JSONResponse({"resource": organization.to_api()})
 
     async def memberships(self, request: Request) -> Response:
         self.api.caller(request)
@@ -36,8 +36,7 @@ class Organization:
 
     async def membership(self, request: Request) -> Response:
         self.api.caller(request)
-        ident = request.path_params["uuid"]
-        member = next((u for u in self.api.store.state.users.values() if u.membership_uuid == ident), None)
+        member = self.api.store.membership(request.path_params["uuid"])
         if member is None:
             raise not_found()
         return JSONResponse({"resource": member.membership_to_api()})

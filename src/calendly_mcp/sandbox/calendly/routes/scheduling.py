@@ -20,7 +20,7 @@ class Scheduling:
         caller = self.api.caller(request)
         body = await json_object(request)
         store = self.api.store
-        booking = parse_booking(store.state, body)
+        booking = parse_booking(body, store.event_type)
         # Only well-formed bookings count, so that a client's validation errors do not use up the limit.
         if self.api.sandbox.booking_limits.hit(caller.uuid).exceeded:
             limit = self.api.sandbox.config.booking_rate_limit_per_minute
@@ -29,7 +29,8 @@ class Scheduling:
                 "Too Many Requests",
                 f"The Scheduling API allows {limit} bookings per minute. Try again later.",
             )
-        event, invitee = book(store.state, booking, store.now())
+        event, invitee = book(booking, store.calendar(booking.event_type.owner), store.now())
+        store.add_event(event)
         self.api.announce("invitee.created", event, [invitee])
         return JSONResponse({"resource": invitee.to_api()}, status_code=201)
 

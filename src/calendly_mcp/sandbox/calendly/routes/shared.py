@@ -64,7 +64,7 @@ class CalendlyAPI:
         ident = id_from_uri(raw, "organizations")
         if ident is None:
             raise invalid_argument("organization", "must be an organization URI")
-        if ident != self.store.state.organization.uuid:
+        if ident != self.store.organization().uuid:
             raise permission_denied()
         return True
 
@@ -100,11 +100,12 @@ class CalendlyAPI:
 
     def announce(self, name: str, event: ScheduledEvent, invitees: Sequence[Invitee]) -> None:
         """Queue one delivery per invitee to every subscription that wants it; sent after the answer."""
-        state = self.store.state
-        now = self.store.now()
-        for subscription in subscribers(state, name, event):
+        store = self.store
+        now = store.now()
+        users = store.users_by_id()
+        for subscription in subscribers(store.subscriptions(), store.organization().uuid, name, event):
             for invitee in invitees:
-                body = delivery_body(name, subscription, invitee, event, state.users, now)
+                body = delivery_body(name, subscription, invitee, event, users, now)
                 self.sandbox.deliveries.send(
                     subscription.uri, name, subscription.callback_url, body, subscription.signing_key
                 )

@@ -20,10 +20,6 @@ class Webhooks:
     def __init__(self, api: CalendlyAPI) -> None:
         self.api = api
 
-    @property
-    def subscriptions(self) -> dict[str, WebhookSubscription]:
-        return self.api.store.state.webhooks
-
     def _organization(self, raw: object) -> None:
         """`organization` is required and must be the caller's; another one is a 403."""
         if raw is None:
@@ -31,7 +27,7 @@ class Webhooks:
         ident = id_from_uri(raw, "organizations") if isinstance(raw, str) else None
         if ident is None:
             raise invalid_argument("organization", "must be an organization URI")
-        if ident != self.api.store.state.organization.uuid:
+        if ident != self.api.store.organization().uuid:
             raise permission_denied()
 
     def _scope(self, raw: object) -> WebhookScope:
@@ -65,7 +61,7 @@ class Webhooks:
 
     def _visible(self, request: Request) -> WebhookSubscription:
         caller = self.api.caller(request)
-        subscription = self.subscriptions.get(request.path_params["uuid"])
+        subscription = self.api.store.subscription(request.path_params["uuid"])
         if subscription is None:
             raise not_found()
         if not caller.is_admin and caller.uuid not in (subscription.user, subscription.creator):
@@ -83,7 +79,7 @@ class Webhooks:
         descending = query.sort(("created_at",), "created_at:asc")[0][1]
         found = [
             sub
-            for sub in self.subscriptions.values()
+            for sub in self.api.store.subscriptions()
             if sub.scope == scope and (user is None or sub.user == user.uuid)
         ]
         found.sort(key=lambda sub: (sub.created_at, sub.uuid), reverse=descending)
@@ -102,24 +98,22 @@ class Webhooks:
         signing_key = body.get("signing_key")
         if signing_key is not None and (not isinstance(signing_key, str) or not signing_key):
             raise invalid_argument("signing_key", "must be a non-empty string")
-        state = self.api.store.state
-        if any(
-            sub.callback_url == url and sub.organization == state.organization.uuid
-            for sub in self.subscriptions.values()
-        ):
+        store = self.api.store
+        organization = store.organization().uuid
+        if any(sub.callback_url == url and sub.organization == organization for sub in store.subscriptions()):
             raise already_exists()
         subscription = WebhookSubscription(
             uuid=str(uuid.uuid4()),
             callback_url=url,
             events=events,
             scope=scope,
-            organization=state.organization.uuid,
+            organization=organization,
             user=None if user is None else user.uuid,
             creator=caller.uuid,
-            created_at=self.api.store.now(),
+            created_at=store.now(),
             signing_key=signing_key,
         )
-        self.subscriptions[subscription.uuid] = subscription
+        store.add_subscription(subscription)
         return JSONResponse({"resource": subscription.to_api()}, status_code=201)
 
     async def get(self, request: Request) -> Response:
@@ -127,7 +121,7 @@ class Webhooks:
 
     async def delete(self, request: Request) -> Response:
         subscription = self._visible(request)
-        del self.subscriptions[subscription.uuid]
+        self.api.store.remove_subscription(subscription.uuid)
         return Response(status_code=204)
 
 
