@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -379,6 +380,98 @@ async def test_reset(box: RunningSandbox, direct: httpx2.AsyncClient, control: h
     assert (await direct.get("/users/me")).status_code == 200  # the fault is gone
     log = (await control.get("/_sandbox/requests")).json()
     assert [r["path"] for r in log] == ["/users/me"]
+
+
+RESET_MOMENT = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+async def _make_a_mess(url: str) -> None:
+    """Change everything a reset must forget: connections, hooks, bookings, faults, logs, inbox, limits."""
+    key = {"Authorization": "Bearer sandbox-key"}
+    token = {"Authorization": "Bearer sandbox-token"}
+    async with httpx2.AsyncClient(base_url=url) as client:
+        info = (await client.get("/_sandbox/info")).json()
+        for _ in range(2):
+            created = await client.post("/connections", json={"app": "calendly"}, headers=key)
+            ident = created.json()["connection"]["connection_id"]
+        await client.post(f"/_sandbox/connections/{ident}/activate")
+        await client.post("/_sandbox/faults", json={"path": "^/event_types$", "status": 500, "times": None})
+        hook = {
+            "url": info["inbox_url"].format(name="mess"),
+            "events": ["invitee.created"],
+            "organization": info["organization"]["uri"],
+            "scope": "organization",
+        }
+        assert (await client.post("/webhook_subscriptions", json=hook, headers=token)).status_code == 201
+        assert await _book(client) == 201
+        assert await _book(client) == 429  # the booking limit is used up
+        await client.post("/_sandbox/deliveries/wait")
+        await client.post("/_sandbox/inbox/other", content=b"hello")
+        while (await client.get("/users/me", headers=token)).status_code != 429:
+            pass
+
+
+async def _book(client: httpx2.AsyncClient) -> int:
+    """Book the owner's simplest event type at its first slot; the answer's status."""
+    token = {"Authorization": "Bearer sandbox-token"}
+    info = (await client.get("/_sandbox/info")).json()
+    event_type = info["examples"]["bookable_event_types"][info["users"][0]["uri"]]
+    start = RESET_MOMENT + timedelta(minutes=5)
+    window = {
+        "event_type": event_type,
+        "start_time": _stamp(start),
+        "end_time": _stamp(start + timedelta(days=7)),
+    }
+    offered = await client.get("/event_type_available_times", params=window, headers=token)
+    first = offered.json()["collection"][0]["start_time"]
+    invitee = {"name": "Ada Lovelace", "email": "ada@example.com", "timezone": "Europe/London"}
+    body = {"event_type": event_type, "start_time": first, "invitee": invitee}
+    return (await client.post("/invitees", json=body, headers=token)).status_code
+
+
+async def _what_a_client_sees(url: str) -> list[Any]:
+    """Everything a reset touches, as a client sees it, creating a connection and booking on the way."""
+    key = {"Authorization": "Bearer sandbox-key"}
+    token = {"Authorization": "Bearer sandbox-token"}
+    seen: list[Any] = []
+    async with httpx2.AsyncClient(base_url=url) as client:
+        seen.append((await client.get("/_sandbox/info")).json())
+        seen.append((await client.get("/connections", headers=key)).json())
+        seen.append((await client.post("/connections", json={"app": "calendly"}, headers=key)).json())
+        seen.append((await client.get("/connections", headers=key)).json())
+        me = await client.get("/users/me", headers=token)
+        seen.append((me.status_code, {k: v for k, v in me.headers.items() if k.startswith("x-ratelimit")}))
+        mine = {"user": me.json()["resource"]["uri"]}
+        seen.append((await client.get("/event_types", params=mine, headers=token)).status_code)
+        seen.append(await _book(client))
+        seen.append((await client.post("/_sandbox/deliveries/wait")).json())
+        seen.append((await client.get("/_sandbox/inbox/mess")).json())
+        seen.append((await client.get("/_sandbox/inbox/other")).json())
+        seen.append((await client.get("/_sandbox/faults")).json())
+        seen.append((await client.get("/_sandbox/requests")).json())
+    # Two sandboxes differ in their port, which shows in the inbox URL.
+    return json.loads(json.dumps(seen).replace(url, "http://sandbox"))
+
+
+async def test_reset_is_as_good_as_a_fresh_sandbox() -> None:
+    """Nothing outside the store survives a reset: after one, a client sees what a fresh sandbox shows,
+    down to the id of the next connection created and the rate-limit counters."""
+    config = SandboxConfig(
+        now=lambda: RESET_MOMENT, rate_limit_per_minute=20, booking_rate_limit_per_minute=1
+    )
+    async with running_sandbox(config=config) as fresh, running_sandbox(config=config) as used:
+        await _make_a_mess(used.url)
+        async with httpx2.AsyncClient(base_url=used.url) as client:
+            assert (await client.post("/_sandbox/reset")).status_code == 200
+        after_reset = await _what_a_client_sees(used.url)
+        expected = await _what_a_client_sees(fresh.url)
+    # A new connection's id is a function of how many came before it since the seed.
+    assert after_reset[2]["connection"]["connection_id"] == expected[2]["connection"]["connection_id"]
+    assert after_reset == expected
 
 
 # Maton's connection API

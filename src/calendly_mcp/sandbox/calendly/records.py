@@ -497,3 +497,5 @@ class State:
     seeded_at: datetime
     busy_blocks: list[BusyBlock] = field(default_factory=list[BusyBlock])
     webhooks: dict[str, WebhookSubscription] = field(default_factory=dict[str, WebhookSubscription])
+    # Connections created through Maton's API since the seed: it numbers their ids, so they repeat per run.
+    connections_created: int = 0

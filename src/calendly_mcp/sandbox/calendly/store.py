@@ -198,6 +198,11 @@ class Store:
     def connection(self, ident: str) -> Connection | None:
         return self._state.connections.get(ident)
 
+    def next_connection_number(self) -> int:
+        """Count one more connection created through Maton's API: 1 for the first since the seed."""
+        self._state.connections_created += 1
+        return self._state.connections_created
+
     def add_connection(self, connection: Connection) -> None:
         self._state.connections[connection.connection_id] = connection
 

@@ -21,7 +21,6 @@ class ConnectionsAPI:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self._created = 0
 
     @property
     def store(self) -> Store:
@@ -50,9 +49,9 @@ class ConnectionsAPI:
         if not isinstance(body, dict) or body.get("app") != "calendly":  # pyright: ignore[reportUnknownMemberType]
             return maton_error(400, 'This sandbox only knows the app "calendly": send {"app": "calendly"}.')
         now = self.store.now()
-        self._created += 1
-        # Deterministic ids: the same sequence on every run.
-        ident = str(uuid.uuid5(uuid.NAMESPACE_URL, f"calendly-sandbox/connection/{self._created}"))
+        number = self.store.next_connection_number()
+        # Deterministic ids: the same sequence on every run, and after every reset.
+        ident = str(uuid.uuid5(uuid.NAMESPACE_URL, f"calendly-sandbox/connection/{number}"))
         connection = Connection(
             connection_id=ident,
             status="PENDING",
