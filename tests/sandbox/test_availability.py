@@ -124,9 +124,10 @@ async def test_busy_times(
     assert external
     assert calendly
     assert all("event" not in b for b in external)
-    state = box.sandbox.store.state
+    store = box.sandbox.store
     for block in calendly:
-        event = state.events[block["event"]["uri"].rsplit("/", 1)[1]]
+        event = store.event(block["event"]["uri"].rsplit("/", 1)[1])
+        assert event is not None
         assert event.status == "active"
         assert owner["uri"].rsplit("/", 1)[1] in event.hosts
         assert block["buffered_start_time"] == block["start_time"]
@@ -145,7 +146,7 @@ async def test_busy_times(
     await call(direct, "GET", path, 403, params={**ok, "user": f"{API}/users/ZZZZZZZZZZZZZZZZ"})
 
     # A member who is not an admin sees only their own busy times.
-    haruto = next(c for c in state.connections.values() if c.user != box.sandbox.store.owner.uuid)
+    haruto = next(c for c in store.connections() if c.user != store.owner.uuid)
     gateway.headers["Maton-Connection"] = haruto.connection_id
     mine = await me(gateway)
     await call(gateway, "GET", path, 200, params={**ok, "user": mine["uri"]})

@@ -10,7 +10,7 @@ import httpx2
 import pytest
 
 from calendly_mcp.sandbox import RunningSandbox, SandboxConfig, running_sandbox
-from calendly_mcp.sandbox.model import iso
+from calendly_mcp.sandbox.calendly.records import iso
 
 from .helpers import API, book, booking, call, event_type_named, first_slot, info, me, path_of, slots, stamp
 
@@ -105,7 +105,7 @@ async def test_group_event_types_fill_seat_by_seat(
     # Seeded demos with seats taken are offered with the seats that are left.
     remaining = {s["start_time"]: s["invitees_remaining"] for s in offered}
     ident = demo["uri"].rsplit("/", 1)[1]
-    for event in box.sandbox.store.state.events.values():
+    for event in box.sandbox.store.events():
         if event.event_type == ident and event.status == "active" and iso(event.start_time) in remaining:
             taken = sum(1 for i in event.invitees if i.status == "active")
             assert remaining[iso(event.start_time)] == demo["invitees_limit"] - taken
@@ -255,9 +255,7 @@ async def test_cancellation_refusals(
     await call(direct, "POST", path, 400, json={"reason": "x" * 10001})
     await call(direct, "POST", path, 400, json={"reason": 42})
     # A member who hosts nothing of the owner's may not cancel it.
-    haruto = next(
-        c for c in box.sandbox.store.state.connections.values() if c.user != box.sandbox.store.owner.uuid
-    )
+    haruto = next(c for c in box.sandbox.store.connections() if c.user != box.sandbox.store.owner.uuid)
     gateway.headers["Maton-Connection"] = haruto.connection_id
     await call(gateway, "POST", path, 403, json={})
     # No body at all is fine: the reason is optional.

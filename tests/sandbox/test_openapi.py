@@ -161,9 +161,7 @@ async def test_scheduled_events_and_invitees(direct: httpx2.AsyncClient) -> None
 async def test_non_admin_answers(
     box: RunningSandbox, gateway: httpx2.AsyncClient, direct: httpx2.AsyncClient
 ) -> None:
-    haruto = next(
-        c for c in box.sandbox.store.state.connections.values() if c.user != box.sandbox.store.owner.uuid
-    )
+    haruto = next(c for c in box.sandbox.store.connections() if c.user != box.sandbox.store.owner.uuid)
     gateway.headers["Maton-Connection"] = haruto.connection_id
     user = await me(gateway)
     assert user["name"] == "Haruto Sato"

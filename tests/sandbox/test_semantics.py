@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -346,12 +347,12 @@ async def test_request_log(
     await control.post("/_sandbox/faults", json={"path": "/event_types/", "status": 500})
     await direct.get("/users/me")
     await direct.get("/event_types/abc", params={"x": "1"})
-    haruto = list(box.sandbox.store.state.connections)[1]
+    haruto = box.sandbox.store.connections()[1].connection_id
     await gateway.get("/users/me", headers={"Maton-Connection": haruto})
     await gateway.get("/users/me")
     await control.get("/connections", headers={"Authorization": "Bearer sandbox-key"})
     log = (await control.get("/_sandbox/requests")).json()
-    default = next(iter(box.sandbox.store.state.connections))
+    default = box.sandbox.store.connections()[0].connection_id
     assert [(r["method"], r["path"], r["query"], r["status"], r["mode"], r["connection"]) for r in log] == [
         ("GET", "/users/me", "", 200, "direct", None),
         ("GET", "/event_types/abc", "x=1", 500, "direct", None),
@@ -379,6 +380,98 @@ async def test_reset(box: RunningSandbox, direct: httpx2.AsyncClient, control: h
     assert (await direct.get("/users/me")).status_code == 200  # the fault is gone
     log = (await control.get("/_sandbox/requests")).json()
     assert [r["path"] for r in log] == ["/users/me"]
+
+
+RESET_MOMENT = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+async def _make_a_mess(url: str) -> None:
+    """Change everything a reset must forget: connections, hooks, bookings, faults, logs, inbox, limits."""
+    key = {"Authorization": "Bearer sandbox-key"}
+    token = {"Authorization": "Bearer sandbox-token"}
+    async with httpx2.AsyncClient(base_url=url) as client:
+        info = (await client.get("/_sandbox/info")).json()
+        for _ in range(2):
+            created = await client.post("/connections", json={"app": "calendly"}, headers=key)
+            ident = created.json()["connection"]["connection_id"]
+        await client.post(f"/_sandbox/connections/{ident}/activate")
+        await client.post("/_sandbox/faults", json={"path": "^/event_types$", "status": 500, "times": None})
+        hook = {
+            "url": info["inbox_url"].format(name="mess"),
+            "events": ["invitee.created"],
+            "organization": info["organization"]["uri"],
+            "scope": "organization",
+        }
+        assert (await client.post("/webhook_subscriptions", json=hook, headers=token)).status_code == 201
+        assert await _book(client) == 201
+        assert await _book(client) == 429  # the booking limit is used up
+        await client.post("/_sandbox/deliveries/wait")
+        await client.post("/_sandbox/inbox/other", content=b"hello")
+        while (await client.get("/users/me", headers=token)).status_code != 429:
+            pass
+
+
+async def _book(client: httpx2.AsyncClient) -> int:
+    """Book the owner's simplest event type at its first slot; the answer's status."""
+    token = {"Authorization": "Bearer sandbox-token"}
+    info = (await client.get("/_sandbox/info")).json()
+    event_type = info["examples"]["bookable_event_types"][info["users"][0]["uri"]]
+    start = RESET_MOMENT + timedelta(minutes=5)
+    window = {
+        "event_type": event_type,
+        "start_time": _stamp(start),
+        "end_time": _stamp(start + timedelta(days=7)),
+    }
+    offered = await client.get("/event_type_available_times", params=window, headers=token)
+    first = offered.json()["collection"][0]["start_time"]
+    invitee = {"name": "Ada Lovelace", "email": "ada@example.com", "timezone": "Europe/London"}
+    body = {"event_type": event_type, "start_time": first, "invitee": invitee}
+    return (await client.post("/invitees", json=body, headers=token)).status_code
+
+
+async def _what_a_client_sees(url: str) -> list[Any]:
+    """Everything a reset touches, as a client sees it, creating a connection and booking on the way."""
+    key = {"Authorization": "Bearer sandbox-key"}
+    token = {"Authorization": "Bearer sandbox-token"}
+    seen: list[Any] = []
+    async with httpx2.AsyncClient(base_url=url) as client:
+        seen.append((await client.get("/_sandbox/info")).json())
+        seen.append((await client.get("/connections", headers=key)).json())
+        seen.append((await client.post("/connections", json={"app": "calendly"}, headers=key)).json())
+        seen.append((await client.get("/connections", headers=key)).json())
+        me = await client.get("/users/me", headers=token)
+        seen.append((me.status_code, {k: v for k, v in me.headers.items() if k.startswith("x-ratelimit")}))
+        mine = {"user": me.json()["resource"]["uri"]}
+        seen.append((await client.get("/event_types", params=mine, headers=token)).status_code)
+        seen.append(await _book(client))
+        seen.append((await client.post("/_sandbox/deliveries/wait")).json())
+        seen.append((await client.get("/_sandbox/inbox/mess")).json())
+        seen.append((await client.get("/_sandbox/inbox/other")).json())
+        seen.append((await client.get("/_sandbox/faults")).json())
+        seen.append((await client.get("/_sandbox/requests")).json())
+    # Two sandboxes differ in their port, which shows in the inbox URL.
+    return json.loads(json.dumps(seen).replace(url, "http://sandbox"))
+
+
+async def test_reset_is_as_good_as_a_fresh_sandbox() -> None:
+    """Nothing outside the store survives a reset: after one, a client sees what a fresh sandbox shows,
+    down to the id of the next connection created and the rate-limit counters."""
+    config = SandboxConfig(
+        now=lambda: RESET_MOMENT, rate_limit_per_minute=20, booking_rate_limit_per_minute=1
+    )
+    async with running_sandbox(config=config) as fresh, running_sandbox(config=config) as used:
+        await _make_a_mess(used.url)
+        async with httpx2.AsyncClient(base_url=used.url) as client:
+            assert (await client.post("/_sandbox/reset")).status_code == 200
+        after_reset = await _what_a_client_sees(used.url)
+        expected = await _what_a_client_sees(fresh.url)
+    # A new connection's id is a function of how many came before it since the seed.
+    assert after_reset[2]["connection"]["connection_id"] == expected[2]["connection"]["connection_id"]
+    assert after_reset == expected
 
 
 # Maton's connection API
@@ -434,12 +527,12 @@ async def test_seed_is_deterministic_and_consistent() -> None:
     moment = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
     config = SandboxConfig(now=lambda: moment)
     async with running_sandbox(config=config) as one, running_sandbox(config=config) as two:
-        assert list(one.sandbox.store.state.events) == list(two.sandbox.store.state.events)
-        state = one.sandbox.store.state
-    users = list(state.users.values())
+        assert [e.uuid for e in one.sandbox.store.events()] == [e.uuid for e in two.sandbox.store.events()]
+        store = one.sandbox.store
+    users = store.users()
     assert len({u.timezone for u in users}) >= 3
     for user in users:
-        mine = sorted((e for e in state.events.values() if user.uuid in e.hosts), key=lambda e: e.start_time)
+        mine = sorted((e for e in store.events() if user.uuid in e.hosts), key=lambda e: e.start_time)
         zone = ZoneInfo(user.timezone)
         for event in mine:
             local_start, local_end = event.start_time.astimezone(zone), event.end_time.astimezone(zone)
@@ -450,9 +543,9 @@ async def test_seed_is_deterministic_and_consistent() -> None:
             assert 1 <= len(event.invitees) <= 2
         for earlier, later in itertools.pairwise(mine):
             assert earlier.end_time <= later.start_time
-    owner_events = [e for e in state.events.values() if users[0].uuid in e.hosts]
+    owner_events = [e for e in store.events() if users[0].uuid in e.hosts]
     assert len(owner_events) >= 30
-    canceled = [e for e in state.events.values() if e.status == "canceled"]
+    canceled = [e for e in store.events() if e.status == "canceled"]
     assert canceled
     assert all(e.cancellation and all(i.status == "canceled" for i in e.invitees) for e in canceled)
     assert any(e.start_time > moment for e in canceled)

@@ -209,9 +209,7 @@ async def test_members_manage_only_their_own_hooks(
 ) -> None:
     owner = await me(direct)
     org = owner["current_organization"]
-    haruto = next(
-        c for c in box.sandbox.store.state.connections.values() if c.user != box.sandbox.store.owner.uuid
-    )
+    haruto = next(c for c in box.sandbox.store.connections() if c.user != box.sandbox.store.owner.uuid)
     gateway.headers["Maton-Connection"] = haruto.connection_id
     member = await me(gateway)
     events = ["invitee.created"]

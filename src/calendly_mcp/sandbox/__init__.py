@@ -1,8 +1,8 @@
 """An embedded Calendly: the Calendly API v2, the Maton gateway and its controls, over loopback HTTP."""
 
-from .app import SandboxApp, create_app
+from .assembly import SandboxApp, create_app
 from .config import SANDBOX_MATON_KEY, SANDBOX_TOKEN, SandboxConfig
-from .server import RunningSandbox, running_sandbox, serve
+from .runner import RunningSandbox, running_sandbox, serve, serve_app
 
 __all__ = [
     "SANDBOX_MATON_KEY",
@@ -13,4 +13,5 @@ __all__ = [
     "create_app",
     "running_sandbox",
     "serve",
+    "serve_app",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import anyio
@@ -9,13 +10,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .availability import AVAILABLE_TIMES_MAX_DAYS, BUSY_TIMES_MAX_DAYS, slot_step
-from .booking import NEEDS_VALUE
+from .calendly.booking import NEEDS_VALUE
+from .calendly.records import EventType, User, id_from_uri
+from .calendly.slots import AVAILABLE_TIMES_MAX_DAYS, BUSY_TIMES_MAX_DAYS, slot_step
 from .core import Sandbox
 from .deliveries import Received
 from .faults import Fault, FaultSpecError
-from .model import EventType, State, User
-from .store import id_from_uri
 
 
 def _problem(status: int, message: str) -> JSONResponse:
@@ -28,7 +28,7 @@ class Controls:
 
     async def reset(self, request: Request) -> Response:
         self.sandbox.reset()
-        return JSONResponse({"reset": True, "seeded_at": self.sandbox.store.state.seeded_at.isoformat()})
+        return JSONResponse({"reset": True, "seeded_at": self.sandbox.store.seeded_at().isoformat()})
 
     async def requests(self, request: Request) -> Response:
         return JSONResponse([record.to_json() for record in self.sandbox.requests])
@@ -78,29 +78,31 @@ class Controls:
         received = Received(
             dict(request.headers), (await request.body()).decode("utf-8", "replace"), self.sandbox.store.now()
         )
-        self.sandbox.inbox.boxes.setdefault(request.path_params["name"], []).append(received)
+        self.sandbox.inbox.keep(request.path_params["name"], received)
         return JSONResponse({"received": True})
 
     async def inbox(self, request: Request) -> Response:
-        box = self.sandbox.inbox.boxes.get(request.path_params["name"], [])
+        box = self.sandbox.inbox.box(request.path_params["name"])
         return JSONResponse([message.to_json() for message in box])
 
     async def clear_inbox(self, request: Request) -> Response:
-        self.sandbox.inbox.boxes.pop(request.path_params["name"], None)
+        self.sandbox.inbox.empty(request.path_params["name"])
         return Response(status_code=204)
 
     async def info(self, request: Request) -> Response:
         store = self.sandbox.store
-        state = store.state
         now = store.now()
         owner = store.owner
-        upcoming = [e for e in state.events.values() if e.status == "active" and e.start_time > now]
+        users = store.users_by_id()
+        organization = store.organization()
+        events = store.events()
+        upcoming = [e for e in events if e.status == "active" and e.start_time > now]
         return JSONResponse(
             {
                 "calendly_token": self.sandbox.config.shown(self.sandbox.config.calendly_token),
                 "maton_key": self.sandbox.config.shown(self.sandbox.config.maton_key),
-                "seeded_at": state.seeded_at.isoformat(),
-                "organization": {"uri": state.organization.uri, "name": state.organization.name},
+                "seeded_at": store.seeded_at().isoformat(),
+                "organization": {"uri": organization.uri, "name": organization.name},
                 "users": [
                     {
                         "uri": u.uri,
@@ -109,26 +111,25 @@ class Controls:
                         "timezone": u.timezone,
                         "role": u.role,
                     }
-                    for u in state.users.values()
+                    for u in store.users()
                 ],
                 "connections": [
                     {
                         "connection_id": c.connection_id,
                         "status": c.status,
-                        "user": None if c.user is None else state.users[c.user].uri,
+                        "user": None if c.user is None else users[c.user].uri,
                     }
-                    for c in state.connections.values()
+                    for c in store.connections()
                 ],
-                "event_types": [
-                    event_type_info(et, state.users[et.owner]) for et in state.event_types.values()
-                ],
+                "event_types": [event_type_info(et, users[et.owner]) for et in store.event_types()],
                 "examples": {
                     "next_event_of_owner": next((e.uri for e in upcoming if owner.uuid in e.hosts), None),
-                    "canceled_events": [e.uri for e in state.events.values() if e.status == "canceled"],
+                    "canceled_events": [e.uri for e in events if e.status == "canceled"],
                     # Per user, an active event type with a single location that needs nothing typed
                     # and no required question: the simplest thing to book.
                     "bookable_event_types": {
-                        state.users[user].uri: ident for user, ident in simplest_bookable(state).items()
+                        users[user].uri: ident
+                        for user, ident in simplest_bookable(store.event_types()).items()
                     },
                 },
                 "inbox_url": f"{str(request.base_url).rstrip('/')}/_sandbox/inbox/{{name}}",
@@ -144,7 +145,7 @@ class Controls:
     async def activate(self, request: Request) -> Response:
         """Finish a pending connection's OAuth, as the user would in a browser."""
         store = self.sandbox.store
-        connection = store.state.connections.get(request.path_params["connection_id"])
+        connection = store.connection(request.path_params["connection_id"])
         if connection is None:
             return _problem(404, "no such connection")
         body: Any = {}
@@ -159,9 +160,7 @@ class Controls:
             user = store.user(id_from_uri(wanted, "users") or wanted) or store.user_by_email(wanted)
             if user is None:
                 return _problem(400, f"no seeded user {wanted!r}")
-        connection.status = "ACTIVE"
-        connection.user = user.uuid
-        connection.last_updated_time = store.now()
+        connection.activate(user.uuid, store.now())
         return JSONResponse({"connection": connection.to_api()})
 
 
@@ -180,10 +179,10 @@ def event_type_info(event_type: EventType, owner: User) -> dict[str, Any]:
     }
 
 
-def simplest_bookable(state: State) -> dict[str, str]:
-    """For each user, the URI of their first active solo event type that is simplest to book."""
+def simplest_bookable(event_types: Iterable[EventType]) -> dict[str, str]:
+    """For each owner, the URI of their first active solo event type that is simplest to book."""
     found: dict[str, str] = {}
-    for et in sorted(state.event_types.values(), key=lambda et: (et.owner, et.position)):
+    for et in sorted(event_types, key=lambda et: (et.owner, et.position)):
         simple = (
             et.active
             and et.kind == "solo"

@@ -7,12 +7,13 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from .calendly.store import Store
 from .config import SandboxConfig
 from .deliveries import Deliverer, Inbox
 from .faults import FaultQueue
-from .store import Store
 
-Mode = Literal["direct", "gateway", "connections"]
+# Which door a request came in by: a Calendly token, Maton's gateway, or Maton's connection API.
+Door = Literal["direct", "gateway", "connections"]
 
 
 @dataclass
@@ -22,7 +23,7 @@ class RequestRecord:
     method: str
     path: str
     query: str
-    mode: Mode
+    mode: Door
     status: int | None = None  # None when a fault dropped the connection
     connection: str | None = None
     faulted: bool = False

@@ -1,7 +1,9 @@
-"""Webhook deliveries in the background, with retries, a log of every attempt, and a built-in inbox."""
+"""Webhook deliveries in the background, signed, with retries, a log of every attempt, and a built-in inbox."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
@@ -13,9 +15,16 @@ import anyio
 import httpx2
 from anyio.abc import TaskGroup
 
+from .calendly.records import iso
 from .config import SandboxConfig
-from .model import iso
-from .webhooks import SIGNATURE_HEADER, signature
+
+SIGNATURE_HEADER = "Calendly-Webhook-Signature"
+
+
+def signature(signing_key: str, timestamp: int, body: bytes) -> str:
+    """Calendly's header value: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`."""
+    digest = hmac.new(signing_key.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
 
 
 @dataclass
@@ -153,7 +162,16 @@ class Inbox:
     """A webhook receiver built into the sandbox: whatever is POSTed to a named box is kept."""
 
     def __init__(self) -> None:
-        self.boxes: dict[str, list[Received]] = {}
+        self._boxes: dict[str, list[Received]] = {}
+
+    def keep(self, name: str, received: Received) -> None:
+        self._boxes.setdefault(name, []).append(received)
+
+    def box(self, name: str) -> list[Received]:
+        return list(self._boxes.get(name, []))
+
+    def empty(self, name: str) -> None:
+        self._boxes.pop(name, None)
 
     def clear(self) -> None:
-        self.boxes.clear()
+        self._boxes.clear()

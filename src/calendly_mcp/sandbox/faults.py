@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .errors import CalendlyError, internal_error
+from .calendly.error_bodies import CalendlyError, internal_error
 
 # Calendly's titles by status, for faults that give a status but no body.
 _TITLES = {

@@ -13,12 +13,12 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .core import RAW_SEND_KEY, RECORD_KEY, Mode, RequestRecord, Sandbox
-from .errors import rate_limited
+from .calendly.error_bodies import rate_limited
+from .core import RAW_SEND_KEY, RECORD_KEY, Door, RequestRecord, Sandbox
 from .faults import SERVED, Fault
 
 
-def mode_of(path: str) -> Mode | None:
+def door_of(path: str) -> Door | None:
     if path == "/_sandbox" or path.startswith("/_sandbox/"):
         return None
     if path == "/calendly" or path.startswith("/calendly/"):
@@ -34,24 +34,24 @@ class FrontDoor:
         self.sandbox = sandbox
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        mode = mode_of(scope["path"]) if scope["type"] == "http" else None
-        if mode is None:
+        door = door_of(scope["path"]) if scope["type"] == "http" else None
+        if door is None:
             await self.app(scope, receive, send)
             return
         record = RequestRecord(
             method=scope["method"],
             path=scope["path"],
             query=scope["query_string"].decode("latin-1"),
-            mode=mode,
+            mode=door,
         )
         self.sandbox.requests.append(record)
         scope[RECORD_KEY] = record
         headers = Headers(scope=scope)
         extra: dict[str, str] = {}
         limit = None
-        if mode != "connections":
+        if door != "connections":
             # Calendly counts per credential: the token, or the Maton key with its connection.
-            credential = f"{mode}|{headers.get('authorization', '')}|{headers.get('maton-connection', '')}"
+            credential = f"{door}|{headers.get('authorization', '')}|{headers.get('maton-connection', '')}"
             limit = self.sandbox.limits.hit(credential)
             extra = limit.headers()
 

@@ -39,7 +39,7 @@ class Receiver:
 @asynccontextmanager
 async def webhook_receiver(signing_key: str) -> AsyncGenerator[Receiver]:
     """Serves POST /hook on loopback until the block ends; each delivery lands in `inbox`."""
-    from calendly_mcp.sandbox.server import serve_app
+    from calendly_mcp.sandbox import serve_app
 
     send: MemoryObjectSendStream[Delivery]
     send, receive = anyio.create_memory_object_stream[Delivery](16)

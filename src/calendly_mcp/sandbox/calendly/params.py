@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from .errors import invalid_argument
+from .error_bodies import invalid_argument
 from .pagination import DEFAULT_COUNT, MAX_COUNT
 
 

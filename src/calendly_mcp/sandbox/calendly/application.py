@@ -7,11 +7,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .api import CalendlyAPI, error_response, read_routes
-from .api_scheduling import scheduling_routes
-from .api_webhooks import webhook_routes
-from .core import Sandbox
-from .errors import CalendlyError, not_found
+from ..core import Sandbox
+from .error_bodies import CalendlyError, error_response, not_found
+from .routes import calendly_routes
 
 
 async def _calendly_error(request: Request, exc: Exception) -> Response:
@@ -26,9 +24,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def calendly_app(sandbox: Sandbox) -> Starlette:
-    api = CalendlyAPI(sandbox)
     app = Starlette(
-        routes=[*read_routes(api), *scheduling_routes(api), *webhook_routes(api)],
+        routes=calendly_routes(sandbox),
         exception_handlers={CalendlyError: _calendly_error, HTTPException: _http_error},
     )
     # Calendly does not redirect "/users/me/" to "/users/me"; it answers 404.

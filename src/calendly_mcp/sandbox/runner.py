@@ -13,7 +13,7 @@ import anyio
 import uvicorn
 from starlette.types import ASGIApp
 
-from .app import SandboxApp, create_app
+from .assembly import SandboxApp, create_app
 from .config import SandboxConfig
 from .core import Sandbox
 

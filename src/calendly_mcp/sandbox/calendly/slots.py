@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import JSONDict, invalid_argument
-from .model import AvailabilitySchedule, EventType, ScheduledEvent, State, iso
+from .error_bodies import invalid_argument
+from .records import AvailabilitySchedule, BusyBlock, EventType, JSONDict, ScheduledEvent, iso
 
 AVAILABLE_TIMES_MAX_DAYS = 31
 BUSY_TIMES_MAX_DAYS = 7
@@ -32,34 +33,37 @@ class Slot:
     invitees_remaining: int
 
 
-def default_schedule(state: State, user: str) -> AvailabilitySchedule | None:
-    mine = [s for s in state.schedules.values() if s.user == user]
-    return next((s for s in mine if s.default), mine[0] if mine else None)
+# A busy span, and the meeting behind it (None for an external calendar block).
+Busy = tuple[datetime, datetime, ScheduledEvent | None]
 
 
-def _busy(
-    state: State, user: str, start: datetime, end: datetime
-) -> list[tuple[datetime, datetime, ScheduledEvent | None]]:
-    """What keeps `user` busy between start and end: active meetings they host and external blocks."""
-    found: list[tuple[datetime, datetime, ScheduledEvent | None]] = [
-        (e.start_time, e.end_time, e)
-        for e in state.events.values()
-        if e.status == "active" and user in e.hosts and e.start_time < end and start < e.end_time
-    ]
-    found += [
-        (b.start_time, b.end_time, None)
-        for b in state.busy_blocks
-        if b.user == user and b.start_time < end and start < b.end_time
-    ]
-    return found
+@dataclass(frozen=True)
+class Calendar:
+    """One user's side of availability: their default schedule, the meetings they host, their blocks."""
+
+    schedule: AvailabilitySchedule | None
+    meetings: Sequence[ScheduledEvent]  # any status; only active ones keep the user busy
+    blocks: Sequence[BusyBlock]
+
+    def busy(self, start: datetime, end: datetime) -> list[Busy]:
+        """What keeps the user busy between start and end: active meetings they host and external blocks."""
+        found: list[Busy] = [
+            (e.start_time, e.end_time, e)
+            for e in self.meetings
+            if e.status == "active" and e.start_time < end and start < e.end_time
+        ]
+        found += [
+            (b.start_time, b.end_time, None) for b in self.blocks if b.start_time < end and start < b.end_time
+        ]
+        return found
 
 
-def _remaining(
-    event_type: EventType,
-    start: datetime,
-    end: datetime,
-    busy: list[tuple[datetime, datetime, ScheduledEvent | None]],
-) -> int:
+def default_schedule(schedules: Sequence[AvailabilitySchedule]) -> AvailabilitySchedule | None:
+    """The schedule a user's slots come from: the one marked default, else their first."""
+    return next((s for s in schedules if s.default), schedules[0] if schedules else None)
+
+
+def _remaining(event_type: EventType, start: datetime, end: datetime, busy: list[Busy]) -> int:
     """Seats left at this start time: 0 when anything overlaps, except this type's own group meeting."""
     remaining = event_type.invitees_limit
     for busy_start, busy_end, event in busy:
@@ -78,16 +82,16 @@ def _remaining(
 
 
 def offered_slots(
-    state: State, event_type: EventType, start: datetime, end: datetime, now: datetime
+    host: Calendar, event_type: EventType, start: datetime, end: datetime, now: datetime
 ) -> list[Slot]:
     """Start times in [start, end) an invitee can book now, in the host's schedule and free."""
-    schedule = default_schedule(state, event_type.owner)
+    schedule = host.schedule
     if schedule is None or not event_type.active:
         return []
     zone = ZoneInfo(schedule.timezone)
     duration = timedelta(minutes=event_type.duration)
     step = slot_step(event_type.duration)
-    busy = _busy(state, event_type.owner, start, end + duration)
+    busy = host.busy(start, end + duration)
     slots: list[Slot] = []
     day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
     while day <= last:
@@ -117,10 +121,10 @@ def slot_to_api(slot: Slot, event_type_url: str, zone: ZoneInfo) -> JSONDict:
     }
 
 
-def busy_times(state: State, user: str, start: datetime, end: datetime) -> list[JSONDict]:
+def busy_times(user: Calendar, start: datetime, end: datetime) -> list[JSONDict]:
     """The user's busy times overlapping [start, end), earliest first; no buffers are configured."""
     items: list[tuple[datetime, JSONDict]] = []
-    for busy_start, busy_end, event in _busy(state, user, start, end):
+    for busy_start, busy_end, event in user.busy(start, end):
         item: JSONDict = {
             "type": "external" if event is None else "calendly",
             "start_time": iso(busy_start),

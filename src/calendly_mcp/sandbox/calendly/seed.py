@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .errors import JSONDict
-from .model import (
+from .booking import meeting_location
+from .records import (
     AvailabilitySchedule,
     BusyBlock,
     Cancellation,
@@ -20,6 +20,7 @@ from .model import (
     Guest,
     Interval,
     Invitee,
+    JSONDict,
     Organization,
     QuestionAnswer,
     Role,
@@ -222,58 +223,6 @@ def _schedule(person: _Person, now: datetime) -> AvailabilitySchedule:
         weekly=_working_week(),
         overrides=overrides,
     )
-
-
-def meeting_location(config: JSONDict, ident: str, invitee_tz: str, given: str | None = None) -> JSONDict:
-    """What a meeting booked with this location configuration reports as its location.
-
-    `given` is what the invitee typed (their phone number, an address of their choosing, ...).
-    """
-    digits = str(int(hashlib.sha256(ident.encode()).hexdigest(), 16))[:10]
-    kind = config["kind"]
-    if kind == "zoom_conference":
-        return {
-            "type": "zoom",
-            "status": "pushed",
-            "join_url": f"https://us02web.zoom.us/j/8{digits}",
-            "data": {
-                "id": f"8{digits}",
-                "password": digits[:6],
-                "settings": {"global_dial_in_numbers": []},
-                "extra": {"intl_numbers_url": "https://us02web.zoom.us/u/kb1example"},
-            },
-        }
-    if kind == "google_conference":
-        code = hashlib.sha256(ident.encode()).hexdigest()
-        letters = "".join(chr(ord("a") + int(c, 16) % 26) for c in code[:10])
-        return {
-            "type": "google_conference",
-            "status": "pushed",
-            "join_url": f"https://meet.google.com/{letters[:3]}-{letters[3:7]}-{letters[7:10]}",
-        }
-    if kind in ("gotomeeting_conference", "microsoft_teams_conference", "webex_conference"):
-        kind_type = "gotomeeting" if kind == "gotomeeting_conference" else kind
-        return {
-            "type": kind_type,
-            "status": "pushed",
-            "join_url": f"https://meet.example.com/{kind_type}/{digits}",
-            "data": {"id": digits},
-        }
-    if kind == "physical":
-        body: JSONDict = {"type": "physical", "location": config.get("location") or given or ""}
-        if "additional_info" in config:
-            body["additional_info"] = config["additional_info"]
-        return body
-    if kind == "inbound_call":
-        return {"type": "inbound_call", "location": config["phone_number"]}
-    if kind == "outbound_call":
-        return {"type": "outbound_call", "location": given or f"+1 212 555 {digits[:4]}"}
-    if kind == "custom":
-        return {"type": "custom", "location": given or config.get("location", "")}
-    return {
-        "type": "ask_invitee",
-        "location": given or f"Café near {invitee_tz.split('/')[-1].replace('_', ' ')}",
-    }
 
 
 def _answers(event_type: EventType, index: int) -> list[QuestionAnswer]:

@@ -1,21 +1,30 @@
-"""The Scheduling API's rules: what a booking must carry, and what booking and cancelling change."""
+"""The Scheduling API's rules: what a booking must carry, where it meets, what booking and cancelling do."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .availability import offered_slots
-from .errors import CalendlyError, JSONDict, invalid_argument, not_found, permission_denied
-from .model import Cancellation, EventType, Guest, Invitee, QuestionAnswer, ScheduledEvent, State, User
+from .error_bodies import CalendlyError, invalid_argument, not_found, permission_denied
 from .params import parse_time
-from .seed import meeting_location
-from .store import id_from_uri
+from .records import (
+    Cancellation,
+    EventType,
+    Guest,
+    Invitee,
+    JSONDict,
+    QuestionAnswer,
+    ScheduledEvent,
+    User,
+    id_from_uri,
+)
+from .slots import Calendar, offered_slots
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ().-]{4,30}$")
@@ -78,11 +87,11 @@ class Booking:
     guests: list[str]
 
 
-def _event_type(state: State, raw: object) -> EventType:
+def _event_type(find: Callable[[str], EventType | None], raw: object) -> EventType:
     ident = id_from_uri(raw, "event_types") if isinstance(raw, str) else None
     if ident is None:
         raise invalid_argument("event_type", "must be an event type URI")
-    event_type = state.event_types.get(ident)
+    event_type = find(ident)
     if event_type is None:
         raise not_found()
     if not event_type.active:
@@ -191,9 +200,9 @@ def _guests(raw: object) -> list[str]:
     return guests
 
 
-def parse_booking(state: State, body: dict[str, Any]) -> Booking:
+def parse_booking(body: dict[str, Any], find_event_type: Callable[[str], EventType | None]) -> Booking:
     """Check a POST /invitees body in Calendly's order; the first problem found is the 400."""
-    event_type = _event_type(state, body.get("event_type"))
+    event_type = _event_type(find_event_type, body.get("event_type"))
     if "start_time" not in body:
         raise invalid_argument("start_time", "is required")
     start = parse_time("start_time", body["start_time"])
@@ -214,6 +223,58 @@ def parse_booking(state: State, body: dict[str, Any]) -> Booking:
         tracking=_tracking(body.get("tracking")),
         guests=_guests(body.get("event_guests")),
     )
+
+
+def meeting_location(config: JSONDict, ident: str, invitee_tz: str, given: str | None = None) -> JSONDict:
+    """What a meeting booked with this location configuration reports as its location.
+
+    `given` is what the invitee typed (their phone number, an address of their choosing, ...).
+    """
+    digits = str(int(hashlib.sha256(ident.encode()).hexdigest(), 16))[:10]
+    kind = config["kind"]
+    if kind == "zoom_conference":
+        return {
+            "type": "zoom",
+            "status": "pushed",
+            "join_url": f"https://us02web.zoom.us/j/8{digits}",
+            "data": {
+                "id": f"8{digits}",
+                "password": digits[:6],
+                "settings": {"global_dial_in_numbers": []},
+                "extra": {"intl_numbers_url": "https://us02web.zoom.us/u/kb1example"},
+            },
+        }
+    if kind == "google_conference":
+        code = hashlib.sha256(ident.encode()).hexdigest()
+        letters = "".join(chr(ord("a") + int(c, 16) % 26) for c in code[:10])
+        return {
+            "type": "google_conference",
+            "status": "pushed",
+            "join_url": f"https://meet.google.com/{letters[:3]}-{letters[3:7]}-{letters[7:10]}",
+        }
+    if kind in ("gotomeeting_conference", "microsoft_teams_conference", "webex_conference"):
+        kind_type = "gotomeeting" if kind == "gotomeeting_conference" else kind
+        return {
+            "type": kind_type,
+            "status": "pushed",
+            "join_url": f"https://meet.example.com/{kind_type}/{digits}",
+            "data": {"id": digits},
+        }
+    if kind == "physical":
+        body: JSONDict = {"type": "physical", "location": config.get("location") or given or ""}
+        if "additional_info" in config:
+            body["additional_info"] = config["additional_info"]
+        return body
+    if kind == "inbound_call":
+        return {"type": "inbound_call", "location": config["phone_number"]}
+    if kind == "outbound_call":
+        return {"type": "outbound_call", "location": given or f"+1 212 555 {digits[:4]}"}
+    if kind == "custom":
+        return {"type": "custom", "location": given or config.get("location", "")}
+    return {
+        "type": "ask_invitee",
+        "location": given or f"Café near {invitee_tz.split('/')[-1].replace('_', ' ')}",
+    }
 
 
 def _new_meeting(booking: Booking, now: datetime) -> ScheduledEvent:
@@ -239,23 +300,26 @@ def _new_meeting(booking: Booking, now: datetime) -> ScheduledEvent:
     )
 
 
-def book(state: State, booking: Booking, now: datetime) -> tuple[ScheduledEvent, Invitee]:
-    """Take the slot: a new meeting, or one more seat in this group meeting; 400 when it is not offered."""
+def book(booking: Booking, host: Calendar, now: datetime) -> tuple[ScheduledEvent, Invitee]:
+    """Take the slot in the host's calendar; 400 when it is not offered.
+
+    The seat is in this group meeting when one is there, else in a new meeting the caller must keep.
+    """
     event_type = booking.event_type
-    offered = offered_slots(state, event_type, booking.start, booking.start + timedelta(seconds=1), now)
+    offered = offered_slots(host, event_type, booking.start, booking.start + timedelta(seconds=1), now)
     if not offered or offered[0].start != booking.start:
         raise _invalid("event.start_time", "That start time has been filled", "already_filled")
+    # The host hosts every meeting of their event types, so a meeting to join is among theirs.
     event = next(
         (
             e
-            for e in state.events.values()
+            for e in host.meetings
             if e.status == "active" and e.event_type == event_type.uuid and e.start_time == booking.start
         ),
         None,
     )
     if event is None:
         event = _new_meeting(booking, now)
-        state.events[event.uuid] = event
     invitee = Invitee(
         uuid=str(uuid.uuid4()),
         event=event.uuid,

@@ -1,4 +1,4 @@
-"""The sandbox's stored records and how each renders as a Calendly API object."""
+"""The sandbox's stored records, how each renders as a Calendly API object, and how URIs name them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Literal
 
-from .errors import API_BASE, JSONDict
+API_BASE = "https://api.calendly.com"
+
+JSONDict = dict[str, Any]
 
 Role = Literal["owner", "admin", "user"]
 Status = Literal["active", "canceled"]
@@ -21,6 +23,15 @@ def iso(moment: datetime) -> str:
 
 def uri(kind: str, ident: str) -> str:
     return f"{API_BASE}/{kind}/{ident}"
+
+
+def id_from_uri(value: str, kind: str) -> str | None:
+    """The id in `https://api.calendly.com/<kind>/<id>`, or None when `value` is not such a URI."""
+    prefix = f"{API_BASE}/{kind}/"
+    if not value.startswith(prefix):
+        return None
+    ident = value[len(prefix) :].rstrip("/")
+    return ident if ident and "/" not in ident else None
 
 
 @dataclass
@@ -407,6 +418,10 @@ class Connection:
     session_token: str
     user: str | None = None
 
+    def activate(self, user: str, now: datetime) -> None:
+        """The OAuth grant completed: the connection now acts as `user`."""
+        self.status, self.user, self.last_updated_time = "ACTIVE", user, now
+
     def to_api(self) -> dict[str, Any]:
         return {
             "connection_id": self.connection_id,
@@ -482,3 +497,5 @@ class State:
     seeded_at: datetime
     busy_blocks: list[BusyBlock] = field(default_factory=list[BusyBlock])
     webhooks: dict[str, WebhookSubscription] = field(default_factory=dict[str, WebhookSubscription])
+    # Connections created through Maton's API since the seed: it numbers their ids, so they repeat per run.
+    connections_created: int = 0

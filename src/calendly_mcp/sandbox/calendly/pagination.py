@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 from urllib.parse import urlencode
 
-from .errors import API_BASE, JSONDict, invalid_argument
+from .error_bodies import invalid_argument
+from .records import API_BASE, JSONDict
 
 T = TypeVar("T")
 
@@ -21,7 +22,9 @@ MAX_COUNT = 100
 
 
 @dataclass
-class Page(Generic[T]):
+class PageSlice(Generic[T]):
+    """One page of a list: its items and the `pagination` object Calendly sends with them."""
+
     items: Sequence[T]
     pagination: JSONDict
 
@@ -69,7 +72,7 @@ def paginate(
     page_token: str | None,
     tokens: PageTokens,
     generation: int,
-) -> Page[T]:
+) -> PageSlice[T]:
     """Cut one page out of `items` (already filtered and sorted) and describe its neighbours.
 
     `query` is the list's filters and sort as received (without count and page_token): it binds
@@ -86,7 +89,7 @@ def paginate(
             return None
         return f"{API_BASE}{path}?{urlencode([*query, ('count', str(count)), ('page_token', token)])}"
 
-    return Page(
+    return PageSlice(
         items=window,
         pagination={
             "count": len(window),

@@ -7,12 +7,14 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.types import Receive, Scope, Send
 
-from .calendly import calendly_app
+from .calendly.application import calendly_app
+from .calendly.auth import DirectAuth
 from .config import SandboxConfig
 from .controls import control_routes
 from .core import RAW_SEND_KEY, Sandbox
 from .frontdoor import FrontDoor
-from .gateway import DirectAuth, MatonGateway, connection_routes
+from .maton.connections import connection_routes
+from .maton.gateway_door import MatonGateway
 
 
 class SandboxApp(Starlette):

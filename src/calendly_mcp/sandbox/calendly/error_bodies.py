@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from starlette.responses import JSONResponse
 
-API_BASE = "https://api.calendly.com"
-
-JSONDict = dict[str, Any]
+from .records import JSONDict
 
 
 class CalendlyError(Exception):
@@ -24,6 +22,10 @@ class CalendlyError(Exception):
         if self.details is not None:
             body["details"] = self.details
         return body
+
+
+def error_response(error: CalendlyError) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status)
 
 
 def invalid_argument(parameter: str | None = None, message: str | None = None) -> CalendlyError:

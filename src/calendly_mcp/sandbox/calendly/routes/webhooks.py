@@ -1,4 +1,4 @@
-"""Calendly's webhook subscription routes: list, create, get, delete."""
+"""Webhook subscriptions: list, create, get, delete."""
 
 from __future__ import annotations
 
@@ -9,21 +9,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .api import CalendlyAPI
-from .errors import invalid_argument, not_found, permission_denied
-from .model import User, WebhookScope, WebhookSubscription
-from .params import Query, json_object
-from .store import id_from_uri
-from .webhooks import SCOPES, already_exists, callback_url, events_for
+from ..error_bodies import invalid_argument, not_found, permission_denied
+from ..params import Query, json_object
+from ..records import User, WebhookScope, WebhookSubscription, id_from_uri
+from ..subscriptions import SCOPES, already_exists, callback_url, events_for
+from .shared import NOT_IN_ORG, CalendlyAPI
 
 
-class WebhooksAPI:
+class Webhooks:
     def __init__(self, api: CalendlyAPI) -> None:
         self.api = api
-
-    @property
-    def subscriptions(self) -> dict[str, WebhookSubscription]:
-        return self.api.store.state.webhooks
 
     def _organization(self, raw: object) -> None:
         """`organization` is required and must be the caller's; another one is a 403."""
@@ -32,7 +27,7 @@ class WebhooksAPI:
         ident = id_from_uri(raw, "organizations") if isinstance(raw, str) else None
         if ident is None:
             raise invalid_argument("organization", "must be an organization URI")
-        if ident != self.api.store.state.organization.uuid:
+        if ident != self.api.store.organization().uuid:
             raise permission_denied()
 
     def _scope(self, raw: object) -> WebhookScope:
@@ -59,14 +54,14 @@ class WebhooksAPI:
             raise invalid_argument("user", "must be a user URI")
         user = self.api.store.user(ident)
         if user is None:
-            raise permission_denied("This user is not in your organization")
+            raise permission_denied(NOT_IN_ORG)
         if user.uuid != caller.uuid and not caller.is_admin:
             raise permission_denied()
         return user
 
     def _visible(self, request: Request) -> WebhookSubscription:
         caller = self.api.caller(request)
-        subscription = self.subscriptions.get(request.path_params["uuid"])
+        subscription = self.api.store.subscription(request.path_params["uuid"])
         if subscription is None:
             raise not_found()
         if not caller.is_admin and caller.uuid not in (subscription.user, subscription.creator):
@@ -84,7 +79,7 @@ class WebhooksAPI:
         descending = query.sort(("created_at",), "created_at:asc")[0][1]
         found = [
             sub
-            for sub in self.subscriptions.values()
+            for sub in self.api.store.subscriptions()
             if sub.scope == scope and (user is None or sub.user == user.uuid)
         ]
         found.sort(key=lambda sub: (sub.created_at, sub.uuid), reverse=descending)
@@ -103,24 +98,22 @@ class WebhooksAPI:
         signing_key = body.get("signing_key")
         if signing_key is not None and (not isinstance(signing_key, str) or not signing_key):
             raise invalid_argument("signing_key", "must be a non-empty string")
-        state = self.api.store.state
-        if any(
-            sub.callback_url == url and sub.organization == state.organization.uuid
-            for sub in self.subscriptions.values()
-        ):
+        store = self.api.store
+        organization = store.organization().uuid
+        if any(sub.callback_url == url and sub.organization == organization for sub in store.subscriptions()):
             raise already_exists()
         subscription = WebhookSubscription(
             uuid=str(uuid.uuid4()),
             callback_url=url,
             events=events,
             scope=scope,
-            organization=state.organization.uuid,
+            organization=organization,
             user=None if user is None else user.uuid,
             creator=caller.uuid,
-            created_at=self.api.store.now(),
+            created_at=store.now(),
             signing_key=signing_key,
         )
-        self.subscriptions[subscription.uuid] = subscription
+        store.add_subscription(subscription)
         return JSONResponse({"resource": subscription.to_api()}, status_code=201)
 
     async def get(self, request: Request) -> Response:
@@ -128,12 +121,12 @@ class WebhooksAPI:
 
     async def delete(self, request: Request) -> Response:
         subscription = self._visible(request)
-        del self.subscriptions[subscription.uuid]
+        self.api.store.remove_subscription(subscription.uuid)
         return Response(status_code=204)
 
 
-def webhook_routes(api: CalendlyAPI) -> list[Route]:
-    webhooks = WebhooksAPI(api)
+def routes(api: CalendlyAPI) -> list[Route]:
+    webhooks = Webhooks(api)
     return [
         Route("/webhook_subscriptions", webhooks.list, methods=["GET"]),
         Route("/webhook_subscriptions", webhooks.create, methods=["POST"]),

@@ -1,17 +1,15 @@
-"""Webhook subscriptions: which events a scope may take, who receives a delivery, and how it is signed."""
+"""Webhook subscription rules: which events a scope may take, who receives a delivery, and what it says."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import CalendlyError, invalid_argument
-from .model import Invitee, ScheduledEvent, State, User, WebhookScope, WebhookSubscription, iso, uri
+from .error_bodies import CalendlyError, invalid_argument
+from .records import Invitee, ScheduledEvent, User, WebhookScope, WebhookSubscription, iso, uri
 
 # The events Calendly's current spec accepts, and the scopes each may be subscribed in.
 EVENT_SCOPES: dict[str, tuple[WebhookScope, ...]] = {
@@ -28,7 +26,6 @@ EVENT_SCOPES: dict[str, tuple[WebhookScope, ...]] = {
     "contact.deleted": ("organization", "user"),
 }
 SCOPES: tuple[WebhookScope, ...] = ("organization", "user", "group")
-SIGNATURE_HEADER = "Calendly-Webhook-Signature"
 
 
 def already_exists() -> CalendlyError:
@@ -56,14 +53,16 @@ def events_for(raw: object, scope: WebhookScope) -> list[str]:
     return events
 
 
-def subscribers(state: State, name: str, event: ScheduledEvent) -> list[WebhookSubscription]:
+def subscribers(
+    subscriptions: Iterable[WebhookSubscription], organization: str, name: str, event: ScheduledEvent
+) -> list[WebhookSubscription]:
     """Active subscriptions that receive `name` for this meeting: its organization's, or a host's own."""
     return [
         sub
-        for sub in state.webhooks.values()
+        for sub in subscriptions
         if sub.state == "active"
         and name in sub.events
-        and sub.organization == state.organization.uuid
+        and sub.organization == organization
         and (sub.scope == "organization" or (sub.scope == "user" and sub.user in event.hosts))
     ]
 
@@ -85,9 +84,3 @@ def delivery_body(
         "payload": payload,
     }
     return json.dumps(body).encode()
-
-
-def signature(signing_key: str, timestamp: int, body: bytes) -> str:
-    """Calendly's header value: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`."""
-    digest = hmac.new(signing_key.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"

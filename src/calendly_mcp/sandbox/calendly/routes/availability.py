@@ -1,0 +1,94 @@
+"""Availability: an event type's available times, a user's busy times and availability schedules."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..error_bodies import invalid_argument, not_found, permission_denied
+from ..params import Query
+from ..records import id_from_uri
+from ..slots import (
+    AVAILABLE_TIMES_MAX_DAYS,
+    BUSY_TIMES_MAX_DAYS,
+    busy_times,
+    check_window,
+    offered_slots,
+    slot_to_api,
+)
+from .shared import CalendlyAPI
+
+
+class Availability:
+    def __init__(self, api: CalendlyAPI) -> None:
+        self.api = api
+
+    async def available_times(self, request: Request) -> Response:
+        self.api.caller(request)
+        query = Query(request)
+        raw = query.get("event_type")
+        if raw is None:
+            raise invalid_argument("event_type", "is required")
+        ident = id_from_uri(raw, "event_types")
+        if ident is None:
+            raise invalid_argument("event_type", "must be an event type URI")
+        start, end = query.required_time("start_time"), query.required_time("end_time")
+        store = self.api.store
+        event_type = store.event_type(ident)
+        if event_type is None:
+            raise not_found()
+        check_window(start, end, store.now(), AVAILABLE_TIMES_MAX_DAYS)
+        if not event_type.active:
+            raise invalid_argument("event_type", "Event type is not active")
+        owner = store.users_by_id()[event_type.owner]
+        calendar = store.calendar(owner.uuid)
+        # Slots are shown in the zone of the schedule they come from.
+        zone = ZoneInfo(calendar.schedule.timezone if calendar.schedule else owner.timezone)
+        url = event_type.to_api(owner)["scheduling_url"]
+        slots = offered_slots(calendar, event_type, start, end, store.now())
+        return JSONResponse({"collection": [slot_to_api(slot, url, zone) for slot in slots]})
+
+    async def busy_times(self, request: Request) -> Response:
+        caller = self.api.caller(request)
+        query = Query(request)
+        user = self.api.user_param(query)
+        if user is None:
+            raise invalid_argument("user", "is required")
+        start, end = query.required_time("start_time"), query.required_time("end_time")
+        if user.uuid != caller.uuid and not caller.is_admin:
+            raise permission_denied()
+        check_window(start, end, self.api.store.now(), BUSY_TIMES_MAX_DAYS)
+        return JSONResponse({"collection": busy_times(self.api.store.calendar(user.uuid), start, end)})
+
+    async def schedules(self, request: Request) -> Response:
+        caller = self.api.caller(request)
+        query = Query(request)
+        user = self.api.user_param(query)
+        if user is None:
+            raise invalid_argument("user", "is required")
+        if user.uuid != caller.uuid and not caller.is_admin:
+            raise permission_denied()
+        schedules = [s.to_api() for s in self.api.store.schedules_of(user.uuid)]
+        return JSONResponse({"collection": schedules})
+
+    async def schedule(self, request: Request) -> Response:
+        caller = self.api.caller(request)
+        schedule = self.api.store.schedule(request.path_params["uuid"])
+        if schedule is None:
+            raise not_found()
+        if schedule.user != caller.uuid and not caller.is_admin:
+            raise permission_denied()
+        return JSONResponse({"resource": schedule.to_api()})
+
+
+def routes(api: CalendlyAPI) -> list[Route]:
+    availability = Availability(api)
+    return [
+        Route("/event_type_available_times", availability.available_times),
+        Route("/user_busy_times", availability.busy_times),
+        Route("/user_availability_schedules", availability.schedules),
+        Route("/user_availability_schedules/{uuid}", availability.schedule),
+    ]

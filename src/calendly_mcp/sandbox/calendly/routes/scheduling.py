@@ -1,0 +1,40 @@
+"""The Scheduling API: booking a meeting (POST /invitees)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..booking import book, parse_booking
+from ..error_bodies import CalendlyError
+from ..params import json_object
+from .shared import CalendlyAPI
+
+
+class Scheduling:
+    def __init__(self, api: CalendlyAPI) -> None:
+        self.api = api
+
+    async def create_invitee(self, request: Request) -> Response:
+        caller = self.api.caller(request)
+        body = await json_object(request)
+        store = self.api.store
+        booking = parse_booking(body, store.event_type)
+        # Only well-formed bookings count, so that a client's validation errors do not use up the limit.
+        if self.api.sandbox.booking_limits.hit(caller.uuid).exceeded:
+            limit = self.api.sandbox.config.booking_rate_limit_per_minute
+            raise CalendlyError(
+                429,
+                "Too Many Requests",
+                f"The Scheduling API allows {limit} bookings per minute. Try again later.",
+            )
+        event, invitee = book(booking, store.calendar(booking.event_type.owner), store.now())
+        store.add_event(event)
+        self.api.announce("invitee.created", event, [invitee])
+        return JSONResponse({"resource": invitee.to_api()}, status_code=201)
+
+
+def routes(api: CalendlyAPI) -> list[Route]:
+    scheduling = Scheduling(api)
+    return [Route("/invitees", scheduling.create_invitee, methods=["POST"])]

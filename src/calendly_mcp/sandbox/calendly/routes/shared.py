@@ -1,0 +1,111 @@
+"""What every area's handlers share: the caller, paginated lists, scope parameters, webhook announcements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from ...core import CALLER_KEY, Sandbox
+from ..error_bodies import CalendlyError, invalid_argument, not_found, permission_denied
+from ..pagination import paginate
+from ..params import Query
+from ..records import Invitee, JSONDict, ScheduledEvent, User, id_from_uri
+from ..store import Store
+from ..subscriptions import delivery_body, subscribers
+
+T = TypeVar("T")
+
+NOT_IN_ORG = "This user is not in your organization"
+
+
+class CalendlyAPI:
+    """Handed to every area's routes; reads the caller set by the auth layer in front of them."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    @property
+    def store(self) -> Store:
+        return self.sandbox.store
+
+    def caller(self, request: Request) -> User:
+        user = self.store.user(str(request.scope[CALLER_KEY]))
+        if user is None:  # the caller's user went away (a reset re-created it under the same id)
+            raise not_found()
+        return user
+
+    def list_response(
+        self, request: Request, path: str, items: Sequence[T], render: Callable[[T], JSONDict]
+    ) -> JSONResponse:
+        query = Query(request)
+        page = paginate(
+            items,
+            path=path,
+            query=query.filters(),
+            count=query.count(),
+            page_token=query.get("page_token"),
+            tokens=self.store.tokens,
+            generation=self.store.generation,
+        )
+        return JSONResponse(
+            {"collection": [render(item) for item in page.items], "pagination": page.pagination}
+        )
+
+    # Scope parameters shared by the lists
+
+    def organization_param(self, query: Query) -> bool:
+        """Whether `organization=` names the caller's organization; 403 for another one."""
+        raw = query.get("organization")
+        if raw is None:
+            return False
+        ident = id_from_uri(raw, "organizations")
+        if ident is None:
+            raise invalid_argument("organization", "must be an organization URI")
+        if ident != self.store.organization().uuid:
+            raise permission_denied()
+        return True
+
+    def user_param(self, query: Query, name: str = "user") -> User | None:
+        raw = query.get(name)
+        if raw is None:
+            return None
+        ident = id_from_uri(raw, "users")
+        if ident is None:
+            raise invalid_argument(name, "must be a user URI")
+        user = self.store.user(ident)
+        if user is None:
+            # Calendly does not say whether a user outside your organization exists.
+            raise permission_denied(NOT_IN_ORG)
+        return user
+
+    def require_scope(self, query: Query) -> tuple[bool, User | None]:
+        organization = self.organization_param(query)
+        user = self.user_param(query)
+        if not organization and user is None:
+            raise CalendlyError(
+                400,
+                "Invalid Argument",
+                "The supplied parameters are invalid.",
+                [
+                    {"parameter": "user", "message": "user or organization is required"},
+                    {"parameter": "organization", "message": "user or organization is required"},
+                ],
+            )
+        return organization, user
+
+    # Webhooks
+
+    def announce(self, name: str, event: ScheduledEvent, invitees: Sequence[Invitee]) -> None:
+        """Queue one delivery per invitee to every subscription that wants it; sent after the answer."""
+        store = self.store
+        now = store.now()
+        users = store.users_by_id()
+        for subscription in subscribers(store.subscriptions(), store.organization().uuid, name, event):
+            for invitee in invitees:
+                body = delivery_body(name, subscription, invitee, event, users, now)
+                self.sandbox.deliveries.send(
+                    subscription.uri, name, subscription.callback_url, body, subscription.signing_key
+                )

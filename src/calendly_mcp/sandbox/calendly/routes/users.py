@@ -1,0 +1,34 @@
+"""Users: the caller (/users/me) and any user of the organization by id."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..error_bodies import not_found
+from .shared import CalendlyAPI
+
+
+class Users:
+    def __init__(self, api: CalendlyAPI) -> None:
+        self.api = api
+
+    async def me(self, request: Request) -> Response:
+        return JSONResponse({"resource": self.api.caller(request).to_api()})
+
+    async def get(self, request: Request) -> Response:
+        self.api.caller(request)
+        user = self.api.store.user(request.path_params["uuid"])
+        if user is None:
+            raise not_found()
+        return JSONResponse({"resource": user.to_api()})
+
+
+def routes(api: CalendlyAPI) -> list[Route]:
+    users = Users(api)
+    # /users/me first: "me" would otherwise be read as a user id.
+    return [
+        Route("/users/me", users.me),
+        Route("/users/{uuid}", users.get),
+    ]

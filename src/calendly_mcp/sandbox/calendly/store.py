@@ -1,0 +1,226 @@
+"""The sandbox's state, Calendly's and Maton's, and the queries and writes the routes make on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from types import MappingProxyType
+
+from .pagination import PageTokens
+from .records import (
+    AvailabilitySchedule,
+    Connection,
+    EventType,
+    Invitee,
+    Organization,
+    ScheduledEvent,
+    State,
+    User,
+    WebhookSubscription,
+)
+from .seed import build_state
+from .slots import Calendar, default_schedule
+
+
+class Store:
+    """Holds all the mutable state, so a reset resets it all; answers are computed from it, so writes show."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self._clock = clock
+        self.tokens = PageTokens()
+        # Bumped on every reset so page tokens issued before it become stale.
+        self.generation = 0
+        self._state: State = build_state(clock())
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    def reset(self) -> None:
+        self.generation += 1
+        self._state = build_state(self._clock())
+
+    def seeded_at(self) -> datetime:
+        return self._state.seeded_at
+
+    # The organization and its users
+
+    def organization(self) -> Organization:
+        return self._state.organization
+
+    @property
+    def owner(self) -> User:
+        return next(iter(self._state.users.values()))
+
+    def user(self, ident: str) -> User | None:
+        return self._state.users.get(ident)
+
+    def user_by_email(self, email: str) -> User | None:
+        return next((u for u in self._state.users.values() if u.email.lower() == email.lower()), None)
+
+    def users(self) -> list[User]:
+        """Every user, the owner first."""
+        return list(self._state.users.values())
+
+    def users_by_id(self) -> Mapping[str, User]:
+        """A read-only view, for rendering records that name users by id."""
+        return MappingProxyType(self._state.users)
+
+    def membership(self, ident: str) -> User | None:
+        """The user whose organization membership has this id."""
+        return next((u for u in self._state.users.values() if u.membership_uuid == ident), None)
+
+    def members(self, *, user: str | None, email: str | None, role: str | None) -> list[User]:
+        found = [
+            member
+            for member in self._state.users.values()
+            if (user is None or member.uuid == user)
+            and (email is None or member.email.lower() == email.lower())
+            and (role is None or member.role == role)
+        ]
+        found.sort(key=lambda member: (member.created_at, member.uuid))
+        return found
+
+    # Event types
+
+    def event_type(self, ident: str) -> EventType | None:
+        return self._state.event_types.get(ident)
+
+    def event_types(
+        self,
+        *,
+        owners: set[str] | None = None,
+        active: bool | None = None,
+        sort: Sequence[tuple[str, bool]] = (),
+    ) -> list[EventType]:
+        """Event types of these owners (all when None), in seed order unless sorted by (field, descending)."""
+        found = [
+            et
+            for et in self._state.event_types.values()
+            if (owners is None or et.owner in owners) and (active is None or et.active == active)
+        ]
+        for field, descending in reversed(sort):
+            found.sort(key=_event_type_key(field), reverse=descending)
+        return found
+
+    # Availability
+
+    def schedule(self, ident: str) -> AvailabilitySchedule | None:
+        return self._state.schedules.get(ident)
+
+    def schedules_of(self, user: str) -> list[AvailabilitySchedule]:
+        return [s for s in self._state.schedules.values() if s.user == user]
+
+    def calendar(self, user: str) -> Calendar:
+        """What the slot rules need to know of one user."""
+        return Calendar(
+            schedule=default_schedule(self.schedules_of(user)),
+            meetings=[event for event in self._state.events.values() if user in event.hosts],
+            blocks=[block for block in self._state.busy_blocks if block.user == user],
+        )
+
+    # Scheduled events and invitees
+
+    def event(self, ident: str) -> ScheduledEvent | None:
+        return self._state.events.get(ident)
+
+    def events(self) -> list[ScheduledEvent]:
+        """Every meeting, seeded ones by start time, then booked ones in the order they were booked."""
+        return list(self._state.events.values())
+
+    def add_event(self, event: ScheduledEvent) -> None:
+        """Keep a meeting a booking created; a seat taken in a meeting already kept changes nothing here."""
+        self._state.events.setdefault(event.uuid, event)
+
+    def scheduled_events(
+        self,
+        *,
+        hosts: set[str] | None,
+        status: str | None,
+        invitee_email: str | None,
+        min_start: datetime | None,
+        max_start: datetime | None,
+        descending: bool,
+    ) -> list[ScheduledEvent]:
+        def keep(event: ScheduledEvent) -> bool:
+            if hosts is not None and not hosts.intersection(event.hosts):
+                return False
+            if status is not None and event.status != status:
+                return False
+            if invitee_email is not None and not any(
+                i.email.lower() == invitee_email.lower() for i in event.invitees
+            ):
+                return False
+            # Calendly's bounds: min_start_time inclusive, max_start_time exclusive.
+            if min_start is not None and event.start_time < min_start:
+                return False
+            return not (max_start is not None and event.start_time >= max_start)
+
+        found = [event for event in self._state.events.values() if keep(event)]
+        found.sort(key=lambda event: (event.start_time, event.uuid), reverse=descending)
+        return found
+
+    def invitee(self, event: ScheduledEvent, ident: str) -> Invitee | None:
+        return next((i for i in event.invitees if i.uuid == ident), None)
+
+    def invitees(
+        self, event: ScheduledEvent, *, status: str | None, email: str | None, descending: bool
+    ) -> list[Invitee]:
+        found = [
+            invitee
+            for invitee in event.invitees
+            if (status is None or invitee.status == status)
+            and (email is None or invitee.email.lower() == email.lower())
+        ]
+        found.sort(key=lambda invitee: (invitee.created_at, invitee.uuid), reverse=descending)
+        return found
+
+    # Webhook subscriptions
+
+    def subscriptions(self) -> list[WebhookSubscription]:
+        """Every subscription, in the order they were created."""
+        return list(self._state.webhooks.values())
+
+    def subscription(self, ident: str) -> WebhookSubscription | None:
+        return self._state.webhooks.get(ident)
+
+    def add_subscription(self, subscription: WebhookSubscription) -> None:
+        self._state.webhooks[subscription.uuid] = subscription
+
+    def remove_subscription(self, ident: str) -> None:
+        del self._state.webhooks[ident]
+
+    # Maton's connections
+
+    def connections(self) -> list[Connection]:
+        """Every connection, seeded ones first, then in the order they were created."""
+        return list(self._state.connections.values())
+
+    def connection(self, ident: str) -> Connection | None:
+        return self._state.connections.get(ident)
+
+    def next_connection_number(self) -> int:
+        """Count one more connection created through Maton's API: 1 for the first since the seed."""
+        self._state.connections_created += 1
+        return self._state.connections_created
+
+    def add_connection(self, connection: Connection) -> None:
+        self._state.connections[connection.connection_id] = connection
+
+    def remove_connection(self, ident: str) -> Connection | None:
+        return self._state.connections.pop(ident, None)
+
+
+def _event_type_key(field: str) -> Callable[[EventType], tuple[str | int | datetime, str]]:
+    def key(et: EventType) -> tuple[str | int | datetime, str]:
+        value: str | int | datetime
+        if field == "name":
+            value = et.name.lower()
+        elif field == "position":
+            value = et.position
+        elif field == "created_at":
+            value = et.created_at
+        else:
+            value = et.updated_at
+        return (value, et.uuid)
+
+    return key
