@@ -64,25 +64,35 @@ DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 PATHISH = re.compile(r"`((?:[\w.-]+/)+[\w.-]*|[\w-]+\.(?:py|json|md|toml|txt|sh|yaml))`")
 
 
-MCP_METHODS = {"tools/list", "tools/call", "resources/read", "resources/list", "prompts/list", "server/discover"}
-ELSEWHERE = {"checks.json"}  # written by the conformance suite into a temporary folder
+# Backticked words that look like paths but name something else.
+NOT_FILES = re.compile(
+    r"(tools|resources|prompts|server|notifications)/\w+$"  # MCP methods
+    r"|(text|application)/[\w.+-]+$"  # media types
+    r"|checks\.json$"  # written by the conformance suite into a temporary folder
+    r"|(http|/|\.|~)|.*[{<*]"
+)
+OUR_FILES = [
+    p.relative_to(REPO)
+    for top in ("src", "tests", "docs", "benchmarks", ".ci")
+    for p in (REPO / top).rglob("*")
+    if "node_modules" not in p.parts and "__pycache__" not in p.parts
+]
+
+
+def exists(name: str) -> bool:
+    """A path from the repo's top, from the package, or the tail of one of our files' paths."""
+    if (REPO / name).exists() or (PACKAGE / name).exists():
+        return True
+    return any(str(path) == name or str(path).endswith("/" + name) for path in OUR_FILES)
 
 
 def test_files_the_docs_name_exist() -> None:
-    missing: list[str] = []
-    roots = [REPO, PACKAGE, REPO / "tests", REPO / "src"]
-    for doc in DOCS:
-        for name in PATHISH.findall(doc.read_text()):
-            clean = name.split("::")[0].rstrip("/")
-            if (
-                clean in MCP_METHODS
-                or clean.startswith(("http", "/", ".", "~"))
-                or "{" in clean
-                or "<" in clean
-            ):
-                continue
-            if not any((root / clean).exists() for root in roots) and not list(REPO.rglob(Path(clean).name)):
-                missing.append(f"{doc.name}: {name}")
+    missing = [
+        f"{doc.name}: {name}"
+        for doc in DOCS
+        for name in PATHISH.findall(doc.read_text())
+        if not NOT_FILES.match(name) and not exists(name.split("::")[0].rstrip("/"))
+    ]
     assert not missing, missing
 
 
