@@ -109,6 +109,7 @@ class Case:
 CASES: list[Case] = [
     Case("get_current_user", lambda w: {}, "GET", "/users/me"),
     Case("get_user", lambda w: {"user": w.other_user}, "GET", "/users/{other_user}"),
+    Case("list_user_meeting_locations", lambda w: {"user": w.me}, "GET", "/locations"),
     Case("list_event_types", lambda w: {"user": w.me}, "GET", "/event_types"),
     Case("get_event_type", lambda w: {"event_type": w.event_type}, "GET", "/event_types/{event_type}"),
     Case("list_scheduled_events", lambda w: {"user": w.me}, "GET", "/scheduled_events"),

@@ -27,6 +27,7 @@ from calendly_mcp.schemas.resources import (
     EventType,
     EventTypeProfile,
     Invitee,
+    MeetingLocation,
     NoShow,
     OrganizationMembership,
     Resource,
@@ -43,6 +44,9 @@ FIXTURES = Path(__file__).parent / "data" / "fixtures"
 PARSED: dict[str, type[CalendlyModel]] = {
     # users
     "calendlyr/users/retrieve.json": Resource[User],
+    "calendlyr/locations/list.json": Collection[MeetingLocation],
+    "calendlyr/locations/list_page2.json": Collection[MeetingLocation],
+    "calendlyr/objects/location.json": MeetingLocation,
     "calendlyr/users/reload.json": Resource[User],
     "calendlyr/objects/user.json": User,
     "ruby-client/user_001.json": Resource[User],
@@ -175,8 +179,6 @@ NOT_PARSED: dict[str, str] = {
     "calendlyr/group_relationships/": "groups: not modelled",
     "calendlyr/objects/group.json": "groups: not modelled",
     "calendlyr/objects/groups/": "groups: not modelled",
-    "calendlyr/locations/": "user locations: not modelled",
-    "calendlyr/objects/location.json": "user locations: not modelled",
     "calendlyr/organizations/retrieve.json": "organization: not modelled",
     "calendlyr/objects/organization.json": "organization: not modelled",
     "calendlyr/organizations/invite.json": "organization invitations: not modelled",

@@ -1,4 +1,4 @@
-"""The user tools (get_current_user, get_user) through a real MCP client over stdio, in both modes."""
+"""The user tools (current user, any user, meeting locations) through a real MCP client, in both modes."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from mcp_helpers import call, fail, uid
 
 pytestmark = pytest.mark.anyio
 
-USER_TOOLS = {"get_current_user", "get_user"}
+USER_TOOLS = {"get_current_user", "get_user", "list_user_meeting_locations"}
 
 REFUSALS: list[tuple[str, dict[str, Any], str]] = [
     ("get_user", {"user": "../admin"}, "not valid"),
     ("get_user", {"user": "https://evil.example/users/abc"}, "is not a user URI"),
+    ("list_user_meeting_locations", {"user": "https://api.calendly.com/event_types/x"}, "is not a user URI"),
 ]
 
 
@@ -34,6 +35,32 @@ async def test_current_user_and_get_user(mcp: Client, sandbox: SandboxProcess) -
     assert await call(mcp, "get_user", user=bare_id) == me
     assert await call(mcp, "get_user", user=me["uri"]) == me
     assert (await call(mcp, "get_user", user="me"))["uri"] == me["uri"]
+
+
+async def test_meeting_locations_of_me_and_of_a_colleague(mcp: Client, sandbox: SandboxProcess) -> None:
+    mine = await call(mcp, "list_user_meeting_locations")
+    kinds = [location["kind"] for location in mine["collection"]]
+    assert "zoom_conference" in kinds
+    assert len(kinds) == len(set(kinds))
+    # Conferencing says whether it is connected; an in-person location does not.
+    by_kind = {location["kind"]: location for location in mine["collection"]}
+    assert by_kind["zoom_conference"]["connected"] is True
+    assert by_kind["physical"]["connected"] is None
+    # Every location kind the user's event types offer is one they have set up.
+    offered = {
+        loc["kind"]
+        for et in (await call(mcp, "list_event_types", count=100))["collection"]
+        for loc in et.get("locations") or []
+    }
+    assert offered <= set(kinds)
+    # Another member's, by URI (the owner may look): a different set, one of them not connected.
+    colleague = next(u for u in sandbox.info()["users"] if u["email"].startswith("oliver"))
+    theirs = await call(mcp, "list_user_meeting_locations", user=colleague["uri"])
+    assert {"kind": "microsoft_teams_conference", "connected": False} in [
+        {k: v for k, v in location.items() if k in ("kind", "connected")} for location in theirs["collection"]
+    ]
+    outsider = "https://api.calendly.com/users/ZZZZZZZZZZZZZZZZ"
+    assert "403" in await fail(mcp, "list_user_meeting_locations", user=outsider)
 
 
 @pytest.mark.parametrize(

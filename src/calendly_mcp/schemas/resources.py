@@ -33,6 +33,7 @@ __all__ = [
     "Invitee",
     "InviteePayment",
     "InviteesCounter",
+    "MeetingLocation",
     "NoShow",
     "OrganizationMembership",
     "Pagination",
@@ -89,6 +90,16 @@ class Collection(CalendlyModel, Generic[T]):
 
 
 # --- users -------------------------------------------------------------------------------------------
+
+
+class MeetingLocation(CalendlyModel):
+    """A meeting location a user has set up (GET /locations)."""
+
+    kind: str | None = Field(None, description="Location kind, e.g. zoom_conference, physical.")
+    connected: bool | None = Field(None, description="Web conferencing: whether it is connected.")
+    # Older answers (recorded) name the location instead of giving its kind.
+    type: str | None = Field(None, description="Older answers: the location's type, e.g. zoom.")
+    display_name: str | None = Field(None, description="Older answers: its display name.")
 
 
 class UserSummary(CalendlyModel):

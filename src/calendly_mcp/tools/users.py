@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from calendly_mcp.client import ids
-from calendly_mcp.schemas.inputs import UserId
-from calendly_mcp.schemas.resources import Resource, User
+from calendly_mcp.schemas.inputs import UserArg, UserId
+from calendly_mcp.schemas.outputs import Items
+from calendly_mcp.schemas.resources import Collection, MeetingLocation, Resource, User
 from calendly_mcp.tools._base import READ, Ctx, Toolset, client, parse
+from calendly_mcp.tools._scope import user_uri
 
 TOOLS = Toolset("users")
 
@@ -20,3 +22,11 @@ async def get_current_user(ctx: Ctx) -> User:
 async def get_user(ctx: Ctx, user: UserId) -> User:
     """One Calendly user: name, e-mail, time zone, organization."""
     return parse(Resource[User], await client(ctx).get(ids.path("users", user))).resource
+
+
+@TOOLS.tool("List meeting locations", READ)
+async def list_user_meeting_locations(ctx: Ctx, user: UserArg = None) -> Items[MeetingLocation]:
+    """Meeting locations a user (default: you) has set up: kinds, and whether conferencing is connected."""
+    api = client(ctx)
+    answer = await api.get("/locations", {"user": await user_uri(api, user)})
+    return Items(collection=parse(Collection[MeetingLocation], answer).collection)

@@ -73,6 +73,9 @@ class User:
     created_at: datetime
     updated_at: datetime
     membership_uuid: str
+    # Meeting locations the user has set up: (kind, connected); connected is None where it means nothing
+    # (Calendly reports it only for web conferencing).
+    locations: list[tuple[str, bool | None]] = field(default_factory=list[tuple[str, bool | None]])
 
     @property
     def uri(self) -> str:
@@ -111,6 +114,12 @@ class User:
             "current_organization": uri("organizations", self.organization),
             "resource_type": "User",
         }
+
+    def locations_to_api(self) -> list[JSONDict]:
+        return [
+            {"kind": kind, **({} if connected is None else {"connected": connected})}
+            for kind, connected in self.locations
+        ]
 
     def membership_to_api(self) -> JSONDict:
         return {

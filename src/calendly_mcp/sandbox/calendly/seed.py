@@ -74,6 +74,17 @@ PEOPLE = (
     ),
 )  # fmt: skip
 
+# Each person's meeting locations (GET /locations): what their event types use, and a conferencing tool
+# that is set up but not connected.
+MEETING_LOCATIONS: dict[str, tuple[tuple[str, bool | None], ...]] = {
+    "maya": (("zoom_conference", True), ("google_conference", True), ("outbound_call", None), ("physical", None),
+             ("ask_invitee", None)),
+    "oliver": (("google_conference", True), ("physical", None), ("ask_invitee", None),
+               ("microsoft_teams_conference", False)),
+    "haruto": (("zoom_conference", True), ("inbound_call", None)),
+    "lucia": (("zoom_conference", True), ("webex_conference", False)),
+}  # fmt: skip
+
 # (name, email, timezone) of people who book meetings.
 INVITEES = (
     ("Priya Shah", "priya.shah@example.com", "America/Chicago"),
@@ -441,6 +452,7 @@ def build_state(now: datetime) -> State:
             created_at=joined,
             updated_at=joined + timedelta(days=100),
             membership_uuid=stable_uuid(f"membership:{person.key}"),
+            locations=list(MEETING_LOCATIONS[person.key]),
         )
     by_key = {person.key: person for person in PEOPLE}
     event_types: dict[str, EventType] = {}

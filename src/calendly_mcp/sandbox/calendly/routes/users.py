@@ -1,4 +1,4 @@
-"""Users: the caller (/users/me) and any user of the organization by id."""
+"""Users: the caller (/users/me), any user of the organization by id, and a user's meeting locations."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..error_bodies import not_found
+from ..error_bodies import invalid_argument, not_found, permission_denied
+from ..params import Query
 from .shared import CalendlyAPI
 
 
@@ -24,6 +25,16 @@ class Users:
             raise not_found()
         return JSONResponse({"resource": user.to_api()})
 
+    async def locations(self, request: Request) -> Response:
+        caller = self.api.caller(request)
+        user = self.api.user_param(Query(request))
+        if user is None:
+            raise invalid_argument("user", "is required")
+        if user.uuid != caller.uuid and not caller.is_admin:
+            raise permission_denied()
+        # Not paginated: the spec's answer is the collection alone.
+        return JSONResponse({"collection": user.locations_to_api()})
+
 
 def routes(api: CalendlyAPI) -> list[Route]:
     users = Users(api)
@@ -31,4 +42,5 @@ def routes(api: CalendlyAPI) -> list[Route]:
     return [
         Route("/users/me", users.me),
         Route("/users/{uuid}", users.get),
+        Route("/locations", users.locations),
     ]
