@@ -2,7 +2,9 @@
 
 - cold start: spawn to the tools/list answer, ours vs a bare MCPServer with one tool;
 - tool definitions: model-facing size (name, description, inputSchema) per tool;
-- per-call overhead: a tool call over stdio vs the same raw HTTP request to the sandbox.
+- per-call overhead: a tool call over stdio vs the same raw HTTP request to the sandbox;
+- availability: 92 days in concurrent windows vs one 7-day call, direct and through the gateway;
+- answers: tokens of each tool's answer at default and at largest arguments.
 """
 
 from __future__ import annotations
@@ -112,7 +114,8 @@ async def per_call() -> None:
 
 
 async def windows() -> None:
-    """find_available_times over 4 windows vs the 4 list calls one after another, each answer 0.2 s late."""
+    """find_available_times over 92 days (14 windows) vs one 7-day call, each answer 0.2 s late; and
+    through the Maton gateway, where the client paces requests under 10 a second."""
     from datetime import UTC, datetime, timedelta
 
     from calendly_mcp.sandbox import SandboxConfig, running_sandbox
@@ -121,44 +124,70 @@ async def windows() -> None:
         return (datetime.now(UTC) + delta).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
     async with running_sandbox(config=SandboxConfig(rate_limit_per_minute=1_000_000)) as box:
-        env = _env(CALENDLY_API_TOKEN="sandbox-token", CALENDLY_API_URL=box.url)
-        params = StdioServerParameters(command=sys.executable, args=["-m", "calendly_mcp", "serve"], env=env)
-        async with httpx2.AsyncClient(base_url=box.url) as control, Client(params) as client:
+        modes = {
+            "direct": _env(CALENDLY_API_TOKEN="sandbox-token", CALENDLY_API_URL=box.url),
+            "gateway": _env(MATON_API_KEY="sandbox-key", MATON_GATEWAY_URL=box.url, MATON_CTRL_URL=box.url),
+        }
+        print("availability, each answer 0.2 s late:")
+        async with httpx2.AsyncClient(base_url=box.url) as control:
             info = (await control.get("/_sandbox/info")).json()
             event_type = next(iter(info["examples"]["bookable_event_types"].values()))
             fault = {
                 "path": "event_type_available_times$",
-                "status": 200,
                 "action": "late",
                 "delay_seconds": 0.2,
                 "times": None,
             }
             (await control.post("/_sandbox/faults", json=fault)).raise_for_status()
-            started = time.perf_counter()
-            for week in range(4):
-                args = {
-                    "event_type": event_type,
-                    "start_time": iso(timedelta(days=7 * week, minutes=5)),
-                    "end_time": iso(timedelta(days=7 * week + 7, minutes=5)),
-                }
-                assert not (await client.call_tool("list_event_type_available_times", args)).is_error
-            one_by_one = time.perf_counter() - started
-            started = time.perf_counter()
-            args = {
-                "event_type": event_type,
-                "start_time": iso(timedelta(minutes=5)),
-                "end_time": iso(timedelta(days=28, minutes=5)),
-            }
-            result = await client.call_tool("find_available_times", args)
-            together = time.perf_counter() - started
-            assert not result.is_error
-            assert result.structured_content
-            assert result.structured_content["windows"] == 4
-    print("availability over 4 windows, each answer 0.2 s late:")
-    print(
-        f"  4 list calls one after another {one_by_one * 1000:.0f} ms, find_available_times {together * 1000:.0f} ms "
-        f"({one_by_one / together:.1f}x faster: the windows are fetched concurrently)"
-    )
+            for mode, env in modes.items():
+                params = StdioServerParameters(
+                    command=sys.executable, args=["-m", "calendly_mcp", "serve"], env=env
+                )
+                async with Client(params) as client:
+                    one = {"event_type": event_type, "start_time": iso(timedelta(minutes=5))}
+                    await client.call_tool("get_current_user", {})  # the user's zone, cached
+                    started = time.perf_counter()
+                    week = await client.call_tool(
+                        "list_event_type_available_times", {**one, "end_time": iso(timedelta(days=7))}
+                    )
+                    single = time.perf_counter() - started
+                    started = time.perf_counter()
+                    result = await client.call_tool(
+                        "find_available_times", {**one, "end_time": iso(timedelta(days=92))}
+                    )
+                    together = time.perf_counter() - started
+                    assert not week.is_error
+                    assert not result.is_error
+                    assert result.structured_content
+                    n = result.structured_content["windows"]
+                    print(
+                        f"  {mode}: one 7-day call {single * 1000:.0f} ms, find_available_times over 92 days "
+                        f"({n} windows) {together * 1000:.0f} ms: {together / single:.2f}x one call, "
+                        f"{n / together:.1f} requests a second"
+                    )
+
+
+async def answers() -> None:
+    """Tokens of each tool's answer (text content) on the sandbox, at default and at largest arguments."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from answer_sizes import DEFAULT_CEILING, LARGEST_CEILING, table
+    from cases import build_world
+    from conftest import start_sandbox_process
+
+    box = start_sandbox_process()
+    try:
+        env = _env(CALENDLY_API_TOKEN="sandbox-token", CALENDLY_API_URL=box.url)
+        params = StdioServerParameters(command=sys.executable, args=["-m", "calendly_mcp", "serve"], env=env)
+        async with Client(params) as client:
+            world = await build_world(client, box, "direct", "bench")
+            rows = await table(client, world)
+    finally:
+        box.process.terminate()
+        box.process.wait(10)
+    print(f"answers, o200k tokens of the text content (ceilings {DEFAULT_CEILING:,} / {LARGEST_CEILING:,}):")
+    print(f"  {'tool':36} {'default':>8} {'largest':>8}")
+    for tool, default, largest in rows:
+        print(f"  {tool:36} {default:>8} {'' if largest is None else largest:>8}")
 
 
 async def main() -> None:
@@ -166,6 +195,7 @@ async def main() -> None:
     await definitions()
     await per_call()
     await windows()
+    await answers()
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ class World:
     org: str
     other_user: str
     event_type: str  # for get_event_type
+    short_event_type: str  # the owner's shortest active event type: the most slots
     bookable: dict[str, Any]  # the event type booked
     slot: str
     event: str  # read: get it, list its invitees
@@ -161,6 +162,8 @@ async def build_world(client: Client, sandbox: SandboxProcess, mode: Mode, tag: 
         if et["owner"] == owner["uri"] and et["active"] and et["uri"] != bookable_uri
     )
     bookable = await call(client, "get_event_type", event_type=bookable_uri)
+    mine = [et for et in info["event_types"] if et["owner"] == owner["uri"] and et["active"]]
+    shortest = min(mine, key=lambda et: et["duration"])["uri"]
     slots = await call(
         client,
         "list_event_type_available_times",
@@ -200,6 +203,7 @@ async def build_world(client: Client, sandbox: SandboxProcess, mode: Mode, tag: 
         org=info["organization"]["uri"],
         other_user=other["uri"],
         event_type=another,
+        short_event_type=shortest,
         bookable=bookable,
         slot=slots["collection"][0]["start_time"],
         event=event,
@@ -231,6 +235,7 @@ def world_from_info(sandbox: SandboxProcess, mode: Mode) -> World:
         org=info["organization"]["uri"],
         other_user=other["uri"],
         event_type=another,
+        short_event_type=another,
         bookable={"uri": bookable, "locations": None},
         slot=iso(timedelta(days=2)),
         event=event,

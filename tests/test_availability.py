@@ -81,20 +81,34 @@ async def test_long_range_is_split_fetched_and_merged(mcp: Client, sandbox: Sand
     assert starts == sorted(starts)
     assert len(starts) == len(set(starts))
     assert found["timezone"] == "Asia/Kolkata"
-    assert all(slot["local_start_time"].endswith("+05:30") for slot in found["collection"])
-    # The same slots as asking window by window.
-    windowed: set[str] = set()
-    for days in (0, 7, 14):
-        window_end = min(days + 7, 20)
-        part = await call(
+    assert all(slot["start_local"].endswith("+05:30") for slot in found["collection"])
+    # The same slots as asking window by window: the same count, the same first ones, the same days.
+    parts = [
+        await call(
             mcp,
             "list_event_type_available_times",
             event_type=event_type,
             start_time=iso(timedelta(days=days, minutes=10)),
-            end_time=iso(timedelta(days=window_end, minutes=10)),
+            end_time=iso(timedelta(days=min(days + 7, 20), minutes=10)),
         )
-        windowed |= {slot["start_time"] for slot in part["collection"]}
-    assert set(starts) == windowed
+        for days in (0, 7, 14)
+    ]
+    assert found["total"] == sum(part["total"] for part in parts) > len(found["collection"]) == 50
+    # Each part lists its first 50 (or all): joined, they start with the first 50 of the whole range.
+    joined = [slot["start_time"] for part in parts for slot in part["collection"]]
+    assert starts == joined[: len(starts)]
+    # Every day of the range is summarized, in the zone asked for.
+    assert sum(day["slots"] for day in found["days"]) == found["total"]
+    assert all(day["first"] <= day["last"] for day in found["days"])
+    assert found["days"][0]["date"] == found["collection"][0]["start_local"][:10]
+    # The rest is asked for from the first slot not listed.
+    rest_from = found["more"].split("start_time=")[1].split(",")[0]
+    assert rest_from not in starts
+    rest = await call(
+        mcp, "find_available_times", event_type=event_type, start_time=rest_from, end_time=end, timezone="UTC"
+    )
+    assert rest["collection"][0]["start_time"] == rest_from
+    assert rest["total"] == found["total"] - 50
 
 
 async def test_short_range_is_one_request_in_my_zone(mcp: Client, sandbox: SandboxProcess) -> None:
@@ -151,7 +165,8 @@ async def test_busy_times_show_a_new_booking(mcp: Client, sandbox: SandboxProces
     event_type, slots = await bookable(mcp, sandbox)
     invitee = await call(mcp, "create_event_invitee", **booking(event_type, slots[0], "busy@example.com"))
     busy = await call(mcp, "list_user_busy_times", **window())
-    assert invitee["event"] in {b["event"]["uri"] for b in busy["collection"] if b.get("event")}
+    assert invitee["event"] in {b["event"] for b in busy["collection"] if b.get("event")}
+    assert all(b["start_local"] and b["end_local"] for b in busy["collection"])
     assert any(b["type"] == "external" for b in busy["collection"])
 
 
@@ -162,8 +177,8 @@ async def test_availability_schedules_of_me_and_a_colleague(mcp: Client) -> None
     assert default["timezone"] == me["timezone"]
     assert any(rule["type"] == "wday" and rule["intervals"] for rule in default["rules"])
     members = await call(mcp, "list_organization_memberships", count=100)
-    other = next(m["user"] for m in members["collection"] if m["user"]["uri"] != me["uri"])
-    theirs = await call(mcp, "list_user_availability_schedules", user=other["uri"])
+    other = next(m for m in members["collection"] if m["user"] != me["uri"])
+    theirs = await call(mcp, "list_user_availability_schedules", user=other["user"])
     assert theirs["collection"][0]["timezone"] == other["timezone"]
 
 

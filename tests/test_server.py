@@ -88,9 +88,18 @@ def test_demo_prints_a_transcript() -> None:
         "< webhook invitee.canceled for ada@example.com: signature verified (True)",
         "is offered again",
         "refused: ",
+        "find_available_times",
+        "free slots in 30 days",
     ):
         assert step in out, step
     assert 'signing_key="***"' in out
+    # Every call has its result line, and times are shown with their zone.
+    lines = out.splitlines()
+    calls = [i for i, line in enumerate(lines) if line.startswith("> ")]
+    assert len(calls) >= 15
+    for i in calls:
+        assert lines[i + 1].startswith(("  = ", "  refused: ")), lines[i : i + 2]
+    assert "(America/New_York)" in out
     assert "Traceback" not in out + done.stderr
 
 

@@ -48,9 +48,9 @@ async def test_meeting_locations_of_me_and_of_a_colleague(mcp: Client, sandbox: 
     assert by_kind["physical"]["connected"] is None
     # Every location kind the user's event types offer is one they have set up.
     offered = {
-        loc["kind"]
+        kind
         for et in (await call(mcp, "list_event_types", count=100))["collection"]
-        for loc in et.get("locations") or []
+        for kind in et["locations"]
     }
     assert offered <= set(kinds)
     # Another member's, by URI (the owner may look): a different set, one of them not connected.

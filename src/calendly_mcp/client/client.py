@@ -41,6 +41,9 @@ Method = Literal["GET", "POST", "DELETE"]
 _SAFE_PATH = re.compile(r"(/[A-Za-z0-9_-]{1,64}){1,4}")
 _BODY_PREVIEW = 300
 
+# Maton's gateway allows 10 requests a second per account; request starts are spaced a little wider.
+GATEWAY_SPACING = 0.105
+
 NO_CREDENTIALS = (
     "No Calendly credential is configured. Set MATON_API_KEY (Maton gateway, https://maton.ai/settings) "
     "or CALENDLY_API_TOKEN (a Calendly personal access token) in the server's environment, then restart it."
@@ -98,6 +101,23 @@ class HttpPool:
             self._client = None
 
 
+class Pacer:
+    """Spaces request starts at least `spacing` seconds apart, across every task of the process."""
+
+    def __init__(self, spacing: float) -> None:
+        self._spacing = spacing
+        self._next = 0.0
+        self._lock = anyio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = anyio.current_time()
+            start = max(now, self._next)
+            self._next = start + self._spacing
+        if start > now:
+            await anyio.sleep(start - now)
+
+
 class CalendlyClient:
     """Calendly API v2, directly or through the Maton gateway, over one shared `httpx2.AsyncClient`."""
 
@@ -109,6 +129,7 @@ class CalendlyClient:
         self._retry = retry or RetryPolicy()
         self._me: JSON | None = None
         self._me_lock = anyio.Lock()
+        self._pacer = Pacer(GATEWAY_SPACING) if endpoint.mode == "gateway" else None
 
     # -- Calendly API -------------------------------------------------------------------------------------
 
@@ -122,10 +143,11 @@ class CalendlyClient:
     async def delete(self, path: str, *, check: str) -> JSON:
         return await self._call("DELETE", self.endpoint.api_base, path, check=check)
 
-    async def current_user(self) -> JSON:
-        """GET /users/me, once per process: the credential's user does not change while we run."""
+    async def current_user(self, *, fresh: bool = False) -> JSON:
+        """GET /users/me, once per process (the credential's user does not change while we run), or
+        again when `fresh` is asked for (the user's own settings, such as the time zone, may)."""
         async with self._me_lock:
-            if self._me is None:
+            if self._me is None or fresh:
                 self._me = cast(JSON, (await self.get("/users/me"))["resource"])
             return self._me
 
@@ -183,6 +205,8 @@ class CalendlyClient:
         attempt = 0
         while True:
             attempt += 1
+            if self._pacer is not None and not ctrl:
+                await self._pacer.wait()
             started = time.perf_counter()
             try:
                 http = self._http if isinstance(self._http, httpx2.AsyncClient) else self._http()

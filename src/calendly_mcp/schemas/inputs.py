@@ -40,6 +40,8 @@ MyOrganization = Annotated[
     str | None, Field(max_length=256, description="Organization id/URI; default: yours")
 ]
 Count = Annotated[int, Field(ge=1, le=100, description="Page size")]
+# Meetings are the largest rows: 50 of them fill a quarter of a small context window already.
+EventCount = Annotated[int, Field(ge=1, le=50, description="Page size")]
 
 _TOKEN = re.compile(r"[!-~]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

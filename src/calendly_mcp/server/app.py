@@ -19,9 +19,14 @@ from calendly_mcp.tools._mcp import to_mcp
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 INSTRUCTIONS = (
-    "Work a Calendly account: users, event types, meetings and invitees. Ids may be bare ids or full "
-    "https://api.calendly.com/... URIs. Times are ISO 8601 with an offset or Z. Lists return "
-    "next_page_token; pass it back as page_token for more."
+    "Work a Calendly account: users and their meeting locations, event types, scheduled meetings and "
+    "their invitees (cancel a meeting), booking a meeting in an offered slot, free and busy times and "
+    "working hours, organization members, webhook subscriptions, and, through the Maton gateway, its "
+    "connections. Ids may be bare ids or full https://api.calendly.com/... URIs. Times are ISO 8601 with "
+    "an offset or Z; answers give each time in UTC and in a named zone (*_local). Free slots: 7 days a "
+    "call with list_event_type_available_times, up to 92 days with find_available_times; busy times: 7 "
+    "days a call. Lists return next_page_token; pass it back as page_token for more. Book only a "
+    "start_time a slot list returned."
 )
 
 

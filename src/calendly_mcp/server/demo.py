@@ -32,11 +32,9 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _when(iso: str, tz: str) -> str:
-    from zoneinfo import ZoneInfo
-
-    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(ZoneInfo(tz))
-    return moment.strftime("%a %d %b %H:%M")
+def _when(local: str, tz: str) -> str:
+    """A local time from an answer (ISO 8601 with its offset, in `tz`), as a person reads it."""
+    return f"{datetime.fromisoformat(local):%a %d %b %H:%M} ({tz})"
 
 
 class Agent:
@@ -54,7 +52,25 @@ class Agent:
             text = " ".join(c.text for c in result.content if c.type == "text")
             _say(f"  refused: {text}")
             return {}
-        return result.structured_content or {}
+        answer: dict[str, Any] = result.structured_content or {}
+        _say(f"  = {_summary(answer)}")
+        return answer
+
+
+def _summary(answer: dict[str, Any]) -> str:
+    """One line for every answer: how many items, or what the resource is."""
+    if "collection" in answer:
+        shown = len(answer["collection"])
+        total = answer.get("total")
+        more = " (more on the next page)" if answer.get("next_page_token") else ""
+        counted = f"{shown} of {total}" if total is not None and total != shown else str(shown)
+        return f"{counted} item(s){more}"
+    if answer.get("deleted"):
+        return f"deleted {answer.get('uri')}"
+    facts = [
+        str(answer[k]) for k in ("name", "status", "state", "canceled_by", "reason", "uri") if answer.get(k)
+    ]
+    return ", ".join(facts) or "ok"
 
 
 def _short(value: Any) -> str:
@@ -83,7 +99,7 @@ async def _demo() -> None:
             "list_scheduled_events", min_start_time=_iso(now), status="active", count=3
         )
         for event in upcoming.get("collection", []):
-            _say(f"  - {_when(event['start_time'], tz)}  {event['name']}")
+            _say(f"  - {_when(event['start_local'], tz)}  {event['name']}")
         token = upcoming.get("next_page_token")
         if token:
             _say("  (more: page two with the next_page_token)")
@@ -91,19 +107,29 @@ async def _demo() -> None:
                 "list_scheduled_events", min_start_time=_iso(now), status="active", count=3, page_token=token
             )
             for event in page_two.get("collection", []):
-                _say(f"  - {_when(event['start_time'], tz)}  {event['name']}")
+                _say(f"  - {_when(event['start_local'], tz)}  {event['name']}")
 
         await _booking_story(agent, receiver, types.get("collection", []), tz, now)
     _say("\nDone. Every call above went through MCP to the server, and from it over HTTP to the sandbox.")
 
 
+async def _simplest(agent: Agent, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A 30-minute event type with no required question: list rows leave questions to get_event_type."""
+    for row in rows:
+        if row["duration"] == 30:
+            whole = await agent.call("get_event_type", event_type=row["uri"])
+            questions: list[dict[str, Any]] = whole.get("custom_questions") or []
+            if not any(q.get("required") for q in questions):
+                return whole
+    return None
+
+
 async def _booking_story(
     agent: Agent, receiver: Receiver, event_types: list[dict[str, Any]], tz: str, now: datetime
 ) -> None:
-    offered = [t for t in event_types if t["duration"] == 30 and not t.get("custom_questions")] or event_types
-    if not offered:
+    event_type = await _simplest(agent, event_types)
+    if event_type is None:
         return
-    event_type = offered[0]
     window = {"start_time": _iso(now + timedelta(minutes=5)), "end_time": _iso(now + timedelta(days=7))}
 
     await agent.call(
@@ -112,7 +138,20 @@ async def _booking_story(
         start_time=window["start_time"],
         end_time=_iso(now + timedelta(days=30)),
     )
-    _say("  (the server refuses a window past CALENDLY_AVAILABILITY_MAX_DAYS before calling Calendly)")
+    _say("  (the server refuses a window over 7 days before calling Calendly, and says what to use instead)")
+    month = await agent.call(
+        "find_available_times",
+        event_type=event_type["uri"],
+        start_time=window["start_time"],
+        end_time=_iso(now + timedelta(days=30)),
+        timezone="Europe/London",
+    )
+    busiest = max(month.get("days", []), key=lambda day: day["slots"], default=None)
+    if busiest:
+        _say(
+            f"  {month['total']} free slots in 30 days ({month['windows']} windows fetched at once); "
+            f"the fullest day is {busiest['date']}, {busiest['first']}-{busiest['last']} {month['timezone']}."
+        )
 
     slots = (await agent.call("list_event_type_available_times", event_type=event_type["uri"], **window)).get(
         "collection", []
@@ -120,8 +159,8 @@ async def _booking_story(
     if not slots:
         _say("  no free slot this week")
         return
-    slot = slots[0]["start_time"]
-    _say(f"  {len(slots)} free slots; the first is {_when(slot, tz)}.")
+    slot, slot_local = slots[0]["start_time"], slots[0]["start_local"]
+    _say(f"  the first free slot is {_when(slot_local, tz)}.")
 
     hook = await agent.call(
         "create_webhook_subscription",
@@ -145,13 +184,13 @@ async def _booking_story(
     invitee = await agent.call("create_event_invitee", **booking)
     if not invitee:
         return
-    _say(f"  booked {invitee['name']} for {_when(slot, tz)}: {invitee['event']}")
+    _say(f"  booked {invitee['name']} for {_when(slot_local, tz)}: {invitee['event']}")
 
     listed = await agent.call(
         "list_scheduled_events", invitee_email="ada@example.com", min_start_time=_iso(now)
     )
     for event in listed.get("collection", []):
-        _say(f"  - {_when(event['start_time'], tz)}  {event['name']} ({event['status']})")
+        _say(f"  - {_when(event['start_local'], tz)}  {event['name']} ({event['status']})")
 
     delivery = await receiver.next_delivery()
     _say(
@@ -168,7 +207,7 @@ async def _booking_story(
         "collection", []
     )
     back = any(s["start_time"] == slot for s in again)
-    _say(f"  the slot at {_when(slot, tz)} is {'offered again' if back else 'still taken'}.")
+    _say(f"  the slot at {_when(slot_local, tz)} is {'offered again' if back else 'still taken'}.")
 
     await agent.call("delete_webhook_subscription", webhook=hook["uri"])
     await agent.call("get_scheduled_event", event="../../admin")

@@ -11,6 +11,7 @@ header checks) runs as the SDK runs it; a test compares every field of both.
 from __future__ import annotations
 
 import functools
+import json
 from typing import Annotated, Any, cast
 
 from mcp.server.mcpserver.exceptions import InvalidSignature, ToolError
@@ -24,6 +25,7 @@ from mcp.server.mcpserver.utilities.context_injection import find_context_parame
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata, func_metadata
 from mcp.shared.inbound import find_invalid_x_mcp_header
 from mcp.shared.tool_name_validation import validate_and_warn_tool_name
+from mcp.types import CallToolResult, TextContent
 from pydantic import Field, PrivateAttr, WithJsonSchema
 
 from calendly_mcp.client.errors import APIStatusError, CalendlyMcpError
@@ -106,7 +108,23 @@ class LazyMetadata(FuncMetadata):
 
     def convert_result(self, result: Any) -> Any:
         self.build()
-        return super().convert_result(result)
+        converted = super().convert_result(result)
+        if isinstance(converted, CallToolResult) and converted.structured_content is not None:
+            # The text a model reads: the same content as structuredContent, compact, nulls left out
+            # (the SDK's own copy is indented JSON, 15-30% larger).
+            text = json.dumps(
+                _without_nulls(converted.structured_content), separators=(",", ":"), ensure_ascii=False
+            )
+            converted.content = [TextContent(type="text", text=text)]
+        return converted
+
+
+def _without_nulls(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_nulls(v) for k, v in cast(dict[str, Any], node).items() if v is not None}
+    if isinstance(node, list):
+        return [_without_nulls(v) for v in cast(list[Any], node)]
+    return node
 
 
 def _forbid_extra(model: type[ArgModelBase]) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from calendly_mcp.client import ids
 from calendly_mcp.client.client import CalendlyClient
+from calendly_mcp.client.errors import CalendlyMcpError
 
 
 async def user_uri(api: CalendlyClient, ref: str | None) -> str:
@@ -29,3 +32,17 @@ async def owner_params(api: CalendlyClient, user: str | None, organization: str 
     if user is not None:
         params["user"] = await user_uri(api, user)
     return params
+
+
+async def caller_zone(api: CalendlyClient, given: str | None = None) -> ZoneInfo:
+    """The zone to show times in: the one asked for, else the current user's.
+
+    Asked after the tool's own request, so that a failure there is the story; if the user cannot be
+    read, times are shown in UTC, and the answer names it.
+    """
+    if given:
+        return ZoneInfo(given)
+    try:
+        return ZoneInfo(str((await api.current_user()).get("timezone") or "UTC"))
+    except CalendlyMcpError:
+        return ZoneInfo("UTC")

@@ -6,20 +6,21 @@ checked here first, and the message says exactly what is wrong and what to do in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import anyio
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import Field
 
 from calendly_mcp.client import ids
 from calendly_mcp.client.errors import InvalidInputError
 from calendly_mcp.schemas.inputs import EventTypeId, Time, Timezone, UserArg
-from calendly_mcp.schemas.outputs import Items
+from calendly_mcp.schemas.outputs import BusyRow, Day, Items, Slot, Slots, ZonedItems, local
 from calendly_mcp.schemas.resources import AvailabilitySchedule, AvailableTime, BusyTime, Collection
 from calendly_mcp.tools._base import READ, Ctx, Toolset, client, iso_utc, parse, state
-from calendly_mcp.tools._scope import user_uri
+from calendly_mcp.tools._scope import caller_zone, user_uri
 
 TOOLS = Toolset("availability")
 
@@ -53,11 +54,51 @@ def check_window(
     return start, end
 
 
+# A slot list is bounded: the first ones in full, and every day of the range summarized.
+MAX_SLOTS = 50
+
+
+def slots_answer(found: Sequence[AvailableTime], zone: ZoneInfo, *, again: str) -> Slots:
+    """The answer for a set of offered slots; `again` names the call that gets the ones not listed."""
+    ordered = sorted(found, key=lambda slot: slot.start_time)
+    by_day: dict[str, list[datetime]] = {}
+    for slot in ordered:
+        moment = slot.start_time.astimezone(zone)
+        by_day.setdefault(moment.date().isoformat(), []).append(moment)
+    days = [
+        Day(date=day, slots=len(moments), first=f"{moments[0]:%H:%M}", last=f"{moments[-1]:%H:%M}")
+        for day, moments in by_day.items()
+    ]
+    more = None
+    if len(ordered) > MAX_SLOTS:
+        after = iso_utc(ordered[MAX_SLOTS].start_time)
+        more = (
+            f"{len(ordered) - MAX_SLOTS} more slots from {after} (see days): call {again} "
+            f"with start_time={after}, or a narrower range."
+        )
+    return Slots(
+        timezone=zone.key,
+        total=len(ordered),
+        days=days,
+        collection=[
+            Slot(
+                start_time=slot.start_time,
+                start_local=local(slot.start_time, zone),
+                invitees_remaining=slot.invitees_remaining,
+            )
+            for slot in ordered[:MAX_SLOTS]
+        ],
+        more=more,
+        # A slot's own booking page is the event type's page plus the slot's start.
+        scheduling_url=ordered[0].scheduling_url.rsplit("/", 1)[0] if ordered else None,
+    )
+
+
 @TOOLS.tool("List available times", READ)
 async def list_event_type_available_times(
     ctx: Ctx, event_type: EventTypeId, start_time: Start, end_time: End
-) -> Items[AvailableTime]:
-    """Bookable start times of an event type in a window (CALENDLY_AVAILABILITY_MAX_DAYS long at most)."""
+) -> Slots:
+    """Bookable start times of an event type in a window of at most 7 days (a server may allow up to 31)."""
     max_days = state(ctx).settings.calendly_availability_max_days
     start, end = check_window(
         start_time,
@@ -71,14 +112,15 @@ async def list_event_type_available_times(
         "start_time": iso_utc(start),
         "end_time": iso_utc(end),
     }
-    body = parse(Collection[AvailableTime], await client(ctx).get("/event_type_available_times", params))
-    return Items(collection=body.collection)
+    api = client(ctx)
+    body = parse(Collection[AvailableTime], await api.get("/event_type_available_times", params))
+    return slots_answer(body.collection, await caller_zone(api), again="list_event_type_available_times")
 
 
 @TOOLS.tool("List busy times", READ)
 async def list_user_busy_times(
     ctx: Ctx, start_time: Start, end_time: End, user: UserArg = None
-) -> Items[BusyTime]:
+) -> ZonedItems[BusyRow]:
     """When a user (default: you) is busy, from Calendly meetings and connected calendars; 7 days at most."""
     start, end = check_window(
         start_time,
@@ -90,7 +132,19 @@ async def list_user_busy_times(
     api = client(ctx)
     params = {"user": await user_uri(api, user), "start_time": iso_utc(start), "end_time": iso_utc(end)}
     body = parse(Collection[BusyTime], await api.get("/user_busy_times", params))
-    return Items(collection=body.collection)
+    zone = await caller_zone(api)
+    rows = [
+        BusyRow(
+            type=busy.type,
+            start_time=busy.start_time,
+            end_time=busy.end_time,
+            start_local=local(busy.start_time, zone),
+            end_local=local(busy.end_time, zone),
+            event=busy.event.uri if busy.event else None,
+        )
+        for busy in body.collection
+    ]
+    return ZonedItems(collection=rows, timezone=zone.key)
 
 
 @TOOLS.tool("List availability schedules", READ)
@@ -101,21 +155,14 @@ async def list_user_availability_schedules(ctx: Ctx, user: UserArg = None) -> It
     return Items(collection=parse(Collection[AvailabilitySchedule], answer).collection)
 
 
-FIND_MAX_DAYS = 92  # about three months: 14 windows of 7 days, fetched a few at a time
-FIND_CONCURRENCY = 4  # Calendly allows 500 requests a minute; four at once stays polite
+FIND_MAX_DAYS = 92  # about three months: 14 windows of 7 days
+# Every window of the longest range at once: Calendly allows 500 requests a minute, and through Maton's
+# gateway the client paces requests under its 10 a second.
+FIND_CONCURRENCY = 16
 
 
-class FoundTime(BaseModel):
-    start_time: AwareDatetime = Field(description="Slot start, UTC")
-    local_start_time: str = Field(description="The same moment in the requested time zone")
-    invitees_remaining: int
-    scheduling_url: str
-
-
-class FoundTimes(BaseModel):
-    timezone: str = Field(description="Zone of local_start_time")
+class FoundTimes(Slots):
     windows: int = Field(description="Calendly requests made")
-    collection: list[FoundTime]
 
 
 @TOOLS.tool("Find available times", READ)
@@ -138,7 +185,6 @@ async def find_available_times(
         longer="Ask for a shorter range.",
     )
     api = client(ctx)
-    zone = ZoneInfo(timezone or str((await api.current_user()).get("timezone") or "UTC"))
     event_type_uri = ids.uri("event_types", event_type)
     windows: list[tuple[datetime, datetime]] = []
     cursor = start
@@ -167,13 +213,7 @@ async def find_available_times(
     async with anyio.create_task_group() as tasks:
         for window in windows:
             tasks.start_soon(fetch, *window)
-    slots = [
-        FoundTime(
-            start_time=slot.start_time,
-            local_start_time=slot.start_time.astimezone(zone).isoformat(),
-            invitees_remaining=slot.invitees_remaining,
-            scheduling_url=slot.scheduling_url,
-        )
-        for _, slot in sorted(found.items())
-    ]
-    return FoundTimes(timezone=zone.key, windows=len(windows), collection=slots)
+    answer = slots_answer(
+        list(found.values()), await caller_zone(api, timezone), again="find_available_times"
+    )
+    return FoundTimes(**dict(answer), windows=len(windows))

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from calendly_mcp.client import ids
 from calendly_mcp.schemas.inputs import Count, EventTypeId, EventTypeSort, OrganizationArg, PageToken, UserArg
-from calendly_mcp.schemas.outputs import Page
+from calendly_mcp.schemas.outputs import EventTypeRow, Page
 from calendly_mcp.schemas.resources import EventType, Resource
 from calendly_mcp.tools._base import READ, Ctx, Toolset, client, page, parse
 from calendly_mcp.tools._scope import owner_params
@@ -25,14 +25,16 @@ async def list_event_types(
     sort: EventTypeSort | None = None,
     count: Count = 20,
     page_token: PageToken = None,
-) -> Page[EventType]:
+) -> Page[EventTypeRow]:
     """Event types of a user (default: you) or of a whole organization. active filters on/off."""
     api = client(ctx)
     params: dict[str, str | int | bool | None] = {
         "active": active, "sort": sort, "count": count, "page_token": page_token,
     }  # fmt: skip
     params |= await owner_params(api, user, organization)
-    return page(EventType, await api.get("/event_types", params))
+    found = page(EventType, await api.get("/event_types", params))
+    rows = [EventTypeRow.of(event_type) for event_type in found.collection]
+    return Page(collection=rows, next_page_token=found.next_page_token)
 
 
 @TOOLS.tool("Get event type", READ)

@@ -11,6 +11,7 @@ from calendly_mcp.client.errors import InvalidInputError
 from calendly_mcp.schemas.inputs import (
     Count,
     Email,
+    EventCount,
     EventId,
     EventSort,
     EventStatus,
@@ -20,10 +21,10 @@ from calendly_mcp.schemas.inputs import (
     Time,
     UserArg,
 )
-from calendly_mcp.schemas.outputs import Page
+from calendly_mcp.schemas.outputs import EventRow, InviteeRow, ZonedEvent, ZonedInvitee, ZonedPage
 from calendly_mcp.schemas.resources import Cancellation, Invitee, Resource, ScheduledEvent
 from calendly_mcp.tools._base import DESTROY, READ, Ctx, Toolset, client, iso_utc, page, parse
-from calendly_mcp.tools._scope import owner_params
+from calendly_mcp.tools._scope import caller_zone, owner_params
 
 TOOLS = Toolset("events")
 
@@ -40,9 +41,9 @@ async def list_scheduled_events(
     min_start_time: Annotated[Time | None, Field(description="Starting at or after")] = None,
     max_start_time: Annotated[Time | None, Field(description="Starting before")] = None,
     sort: EventSort = "start_time:asc",
-    count: Count = 20,
+    count: EventCount = 20,
     page_token: PageToken = None,
-) -> Page[ScheduledEvent]:
+) -> ZonedPage[EventRow]:
     """Meetings of a user (default: you) or organization, filtered by status, invitee e-mail, start range."""
     if min_start_time and max_start_time and max_start_time < min_start_time:
         raise InvalidInputError(
@@ -59,14 +60,18 @@ async def list_scheduled_events(
         "page_token": page_token,
     }
     params |= await owner_params(api, user, organization)
-    return page(ScheduledEvent, await api.get("/scheduled_events", params))
+    found = page(ScheduledEvent, await api.get("/scheduled_events", params))
+    zone = await caller_zone(api)
+    rows = [EventRow.of(event, zone) for event in found.collection]
+    return ZonedPage(collection=rows, next_page_token=found.next_page_token, timezone=zone.key)
 
 
 @TOOLS.tool("Get scheduled event", READ)
-async def get_scheduled_event(ctx: Ctx, event: EventId) -> ScheduledEvent:
+async def get_scheduled_event(ctx: Ctx, event: EventId) -> ZonedEvent:
     """One meeting: time, location, hosts, invitee counts, cancellation."""
-    answer = await client(ctx).get(ids.path("scheduled_events", event))
-    return parse(Resource[ScheduledEvent], answer).resource
+    api = client(ctx)
+    found = parse(Resource[ScheduledEvent], await api.get(ids.path("scheduled_events", event))).resource
+    return ZonedEvent.of(found, await caller_zone(api))
 
 
 @TOOLS.tool("Cancel scheduled event", DESTROY)
@@ -95,13 +100,17 @@ async def list_event_invitees(
     sort: InviteeSort = "created_at:asc",
     count: Count = 20,
     page_token: PageToken = None,
-) -> Page[Invitee]:
-    """People booked into a meeting, with their answers, time zone and cancel/reschedule links."""
+) -> ZonedPage[InviteeRow]:
+    """People booked into a meeting: name, e-mail, status, their time zone, no-show."""
     path = ids.path("scheduled_events", event, "invitees")
     params: dict[str, str | int | bool | None] = {
         "status": status, "email": email, "sort": sort, "count": count, "page_token": page_token,
     }  # fmt: skip
-    return page(Invitee, await client(ctx).get(path, params))
+    api = client(ctx)
+    found = page(Invitee, await api.get(path, params))
+    zone = await caller_zone(api)
+    rows = [InviteeRow.of(invitee, zone) for invitee in found.collection]
+    return ZonedPage(collection=rows, next_page_token=found.next_page_token, timezone=zone.key)
 
 
 @TOOLS.tool("Get event invitee", READ)
@@ -111,8 +120,9 @@ async def get_event_invitee(
     event: Annotated[
         str | None, Field(max_length=256, description="Scheduled event id or URI, with a bare invitee id")
     ] = None,
-) -> Invitee:
-    """One invitee of a meeting."""
+) -> ZonedInvitee:
+    """One invitee of a meeting, with their answers, time zone and cancel/reschedule links."""
     event_id, invitee_id = ids.invitee(event, invitee)
-    answer = await client(ctx).get(f"/scheduled_events/{event_id}/invitees/{invitee_id}")
-    return parse(Resource[Invitee], answer).resource
+    api = client(ctx)
+    answer = await api.get(f"/scheduled_events/{event_id}/invitees/{invitee_id}")
+    return ZonedInvitee.of(parse(Resource[Invitee], answer).resource, await caller_zone(api))

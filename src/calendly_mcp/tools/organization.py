@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from calendly_mcp.schemas.inputs import Count, Email, MyOrganization, PageToken
-from calendly_mcp.schemas.outputs import Page
+from calendly_mcp.schemas.outputs import MemberRow, Page
 from calendly_mcp.schemas.resources import OrganizationMembership
 from calendly_mcp.tools._base import READ, Ctx, Toolset, client, page
 from calendly_mcp.tools._scope import organization_uri, user_uri
@@ -23,7 +23,7 @@ async def list_organization_memberships(
     email: Annotated[Email | None, Field(description="Only the member with this e-mail")] = None,
     count: Count = 20,
     page_token: PageToken = None,
-) -> Page[OrganizationMembership]:
+) -> Page[MemberRow]:
     """Members of an organization (default: yours) with role (owner, admin, user) and profile."""
     api = client(ctx)
     params: dict[str, str | int | bool | None] = {
@@ -33,4 +33,6 @@ async def list_organization_memberships(
         "count": count,
         "page_token": page_token,
     }
-    return page(OrganizationMembership, await api.get("/organization_memberships", params))
+    found = page(OrganizationMembership, await api.get("/organization_memberships", params))
+    rows = [MemberRow.of(membership) for membership in found.collection]
+    return Page(collection=rows, next_page_token=found.next_page_token)

@@ -15,7 +15,7 @@ TOOLS = Toolset("users")
 @TOOLS.tool("Get current user", READ)
 async def get_current_user(ctx: Ctx) -> User:
     """The Calendly user this server acts as, with their organization URI and time zone."""
-    return parse(User, await client(ctx).current_user())
+    return parse(User, await client(ctx).current_user(fresh=True))
 
 
 @TOOLS.tool("Get user", READ)

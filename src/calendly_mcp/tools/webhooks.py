@@ -19,7 +19,7 @@ from calendly_mcp.schemas.inputs import (
     WebhookId,
     WebhookScope,
 )
-from calendly_mcp.schemas.outputs import Deleted, Page
+from calendly_mcp.schemas.outputs import Deleted, Page, WebhookRow
 from calendly_mcp.schemas.resources import Resource, WebhookSubscription
 from calendly_mcp.tools._base import CREATE, DESTROY, READ, Ctx, Toolset, client, page, parse
 from calendly_mcp.tools._scope import organization_uri, user_uri
@@ -45,7 +45,7 @@ async def list_webhook_subscriptions(
     group: Group = None,
     count: Count = 20,
     page_token: PageToken = None,
-) -> Page[WebhookSubscription]:
+) -> Page[WebhookRow]:
     """Webhook subscriptions of a scope: user (default: yours), organization (default: yours) or group."""
     api = client(ctx)
     params: dict[str, str | int | bool | None] = {
@@ -55,7 +55,9 @@ async def list_webhook_subscriptions(
         "page_token": page_token,
     }
     params.update(await _scope_owner(api, scope, user, group))
-    return page(WebhookSubscription, await api.get("/webhook_subscriptions", params))
+    found = page(WebhookSubscription, await api.get("/webhook_subscriptions", params))
+    rows = [WebhookRow.of(subscription) for subscription in found.collection]
+    return Page(collection=rows, next_page_token=found.next_page_token)
 
 
 @TOOLS.tool("Create webhook subscription", CREATE)
