@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from conftest import SandboxProcess, free_port, server_env
+from mcp_helpers import iso
 
 pytestmark = pytest.mark.anyio
 
@@ -73,10 +74,6 @@ async def logged_server(env: dict[str, str], log: Path) -> AsyncIterator[Client]
     with log.open("a") as errlog:
         async with Client(stdio_client(params, errlog=errlog)) as client:
             yield client
-
-
-def iso(delta: timedelta) -> str:
-    return (datetime.now(UTC) + delta).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 async def exercise(client: Client, box: SandboxProcess, seen: list[str]) -> None:
