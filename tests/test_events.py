@@ -28,12 +28,24 @@ REFUSALS: list[tuple[str, dict[str, Any], str]] = [
         {"min_start_time": "2026-12-01T10:00:00Z", "max_start_time": "2026-11-01T10:00:00Z"},
         "is before",
     ),
-    ("list_scheduled_events", {"count": 0}, "greater than or equal to 1"),
-    ("list_scheduled_events", {"count": 101}, "less than or equal to 100"),
+    (
+        "list_scheduled_events",
+        {"count": 0},
+        "count: is too small (given 0); accepted: an integer from 1 to 100",
+    ),
+    (
+        "list_scheduled_events",
+        {"count": 101},
+        "count: is too large (given 101); accepted: an integer from 1 to 100",
+    ),
     ("list_scheduled_events", {"status": "deleted"}, "'active' or 'canceled'"),
     ("list_scheduled_events", {"invitee_email": "not-an-email"}, "is not an e-mail address"),
     ("list_scheduled_events", {"page_token": "a b"}, "must be the next_page_token"),
-    ("list_scheduled_events", {"usr": "someone"}, "Extra inputs are not permitted"),
+    (
+        "list_scheduled_events",
+        {"usr": "someone"},
+        "unknown argument 'usr' (did you mean user?); this tool takes: ",
+    ),
     # cancellation
     ("cancel_scheduled_event", {"event": "../../scheduled_events/x"}, "not valid"),
     ("cancel_scheduled_event", {"event": "x", "reason": "r" * 10001}, "at most 10000"),

@@ -28,6 +28,16 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 # Every path the server may ask of Calendly (and of Maton, behind /calendly and /connections).
 CALENDLY_PATHS = upstream_paths()
 TRACEBACK = ("Traceback", 'File "', "Error executing tool {", "raise ", "site-packages")
+# Pydantic's own report and the SDK's prefix, which argument errors and tool errors no longer carry.
+TRACEBACK += (
+    "validation error for",
+    "Arguments\n",
+    "errors.pydantic.dev",
+    "input_value=",
+    "input_type=",
+    "[type=",
+    "Error executing tool",
+)
 
 
 def check_answer(tool: str, result: Any) -> None:

@@ -18,7 +18,11 @@ REFUSALS: list[tuple[str, dict[str, Any], str]] = [
         {"url": "ftp://example.com/hook", "events": ["invitee.created"]},
         "is not an http(s) URL",
     ),
-    ("create_webhook_subscription", {"url": "https://example.com/hook", "events": []}, "at least 1"),
+    (
+        "create_webhook_subscription",
+        {"url": "https://example.com/hook", "events": []},
+        "events: has too few items (given []); accepted: a list of 1 to 14 items",
+    ),
     (
         "create_webhook_subscription",
         {"url": "https://example.com/hook", "events": ["invitee.exploded"]},
@@ -42,7 +46,7 @@ REFUSALS: list[tuple[str, dict[str, Any], str]] = [
     (
         "create_webhook_subscription",
         {"url": "https://example.com/hook", "events": ["invitee.created"], "signing_key": "short"},
-        "at least 8",
+        "signing_key: is too short (given 5 characters, not shown); accepted: a secret string of 8 to 256",
     ),
     (
         "delete_webhook_subscription",

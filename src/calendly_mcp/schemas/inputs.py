@@ -14,16 +14,15 @@ from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 _OFFSET = re.compile(r"(Z|z|[+-]\d{2}(:?\d{2})?)$")
 TIME_EXAMPLE = "2026-12-01T15:00:00Z"
+TIME_WORDS = f"ISO 8601 with an offset or Z, e.g. {TIME_EXAMPLE}"
 
 
 def _require_offset(value: Any) -> Any:
     # Pydantic's own message ("should have timezone info") does not show the form to use; ours does.
     if isinstance(value, str) and "T" in value and not _OFFSET.search(value.strip()):
-        raise ValueError(
-            f"time {value[:40]!r} has no UTC offset: use ISO 8601 with an offset or Z, e.g. {TIME_EXAMPLE}"
-        )
+        raise ValueError(f"time {value[:40]!r} has no UTC offset: use {TIME_WORDS}")
     if isinstance(value, datetime) and value.tzinfo is None:
-        raise ValueError(f"time has no UTC offset: use ISO 8601 with an offset or Z, e.g. {TIME_EXAMPLE}")
+        raise ValueError(f"time has no UTC offset: use {TIME_WORDS}")
     return value
 
 

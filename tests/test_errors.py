@@ -1,0 +1,172 @@
+"""Errors a model can act on, in our words, through a real MCP client in both modes: refused arguments say
+which argument, what was given and what is accepted, and nothing of the validator's internals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mcp.client import Client
+
+from conftest import SandboxProcess
+from mcp_helpers import fail
+
+pytestmark = pytest.mark.anyio
+
+# What pydantic's own report carries and ours never does.
+INTERNALS = (
+    "validation error for",
+    "Arguments",
+    "errors.pydantic.dev",
+    "input_value=",
+    "input_type=",
+    "[type=",
+    "Error executing tool",
+    "Value error,",
+    "Input should",
+)
+LIST_ARGS = (
+    "count, invitee_email, max_start_time, min_start_time, organization, page_token, sort, status, user"
+)
+
+
+async def refused(mcp: Client, sandbox: SandboxProcess, tool: str, **args: Any) -> str:
+    """The refusal's text, checked to carry none of the validator's internals and to have asked nothing."""
+    sandbox.clear_requests()
+    text = await fail(mcp, tool, **args)
+    for marker in INTERNALS:
+        assert marker not in text, f"{marker!r} in {text!r}"
+    assert sandbox.requests() == [], f"{tool} reached the sandbox"
+    return text
+
+
+CASES: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "get_user",
+        {},
+        "user: is required and was not given; accepted: a string of at most 256 characters - "
+        "User id/URI, or 'me'",
+    ),
+    (
+        "list_scheduled_events",
+        {"count": "abc"},
+        "count: is not an integer (given 'abc'); accepted: an integer from 1 to 100 - Page size",
+    ),
+    (
+        "list_scheduled_events",
+        {"count": 5.5},
+        "count: is not a whole number (given 5.5); accepted: an integer from 1 to 100 - Page size",
+    ),
+    (
+        "list_scheduled_events",
+        {"count": 101},
+        "count: is too large (given 101); accepted: an integer from 1 to 100 - Page size",
+    ),
+    (
+        "list_scheduled_events",
+        {"status": "deleted"},
+        "status: is not one of the accepted values (given 'deleted'); accepted: 'active' or 'canceled'",
+    ),
+    (
+        "list_scheduled_events",
+        {"min_start_time": "tomorrow at noon"},
+        "min_start_time: is not a valid time (given 'tomorrow at noon'); accepted: ISO 8601 with an offset "
+        "or Z, e.g. 2026-12-01T15:00:00Z",
+    ),
+    (
+        "list_scheduled_events",
+        {"user": {"uri": "x"}},
+        'user: is not a string (given {"uri": "x"}); accepted: a string of at most 256 characters',
+    ),
+    (
+        "list_scheduled_events",
+        {"usr": "someone"},
+        f"unknown argument 'usr' (did you mean user?); this tool takes: {LIST_ARGS}",
+    ),
+    ("get_current_user", {"verbose": True}, "unknown argument 'verbose'; this tool takes: no arguments"),
+    (
+        "list_event_types",
+        {"sort": "newest"},
+        "sort: does not have the accepted form (given 'newest'); accepted: a string matching "
+        "^(name|position|created_at|updated_at):(asc|desc)$ - field:asc|desc",
+    ),
+    (
+        "create_webhook_subscription",
+        {"url": "https://example.com/h", "events": ["invitee.exploded"]},
+        "events[0]: is not one of the accepted values (given 'invitee.exploded'); accepted: one of "
+        "'invitee.created', 'invitee.canceled',",
+    ),
+    (
+        "create_webhook_subscription",
+        {"url": "https://example.com/h", "events": []},
+        "events: has too few items (given []); accepted: a list of 1 to 14 items, each one of "
+        "'invitee.created'",
+    ),
+    # Our own validators' messages stay as they are, after the argument's name.
+    ("list_scheduled_events", {"invitee_email": "not-an-email"}, "invitee_email: 'not-an-email' is not an"),
+    ("list_scheduled_events", {"min_start_time": "2026-12-01T10:00:00"}, "min_start_time: time '2026-12-01T"),
+]
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
+async def test_argument_errors_in_our_words(
+    mcp: Client, sandbox: SandboxProcess, tool: str, args: dict[str, Any], expected: str
+) -> None:
+    text = await refused(mcp, sandbox, tool, **args)
+    assert text.startswith(expected), text
+
+
+async def test_several_bad_arguments_one_line_each(mcp: Client, sandbox: SandboxProcess) -> None:
+    text = await refused(
+        mcp, sandbox, "list_scheduled_events", count=0, status="gone", sort="random", usr="x", orgnization="y"
+    )
+    lines = text.splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == ["status", "sort", "count"]
+    assert lines[3].startswith("unknown arguments 'usr', 'orgnization' (did you mean user, organization?)")
+    assert len(lines) == 4
+
+
+async def test_given_values_are_shortened_and_escaped(mcp: Client, sandbox: SandboxProcess) -> None:
+    text = await refused(mcp, sandbox, "list_scheduled_events", status="x" * 5000)
+    assert f"(given {'x' * 60!r}... (5000 characters)); accepted: " in text
+    assert "x" * 61 not in text
+    text = await refused(mcp, sandbox, "list_scheduled_events", status="act\x00ive\r\n\u200b\u202e")
+    assert "(given 'act\\x00ive\\r\\n\\u200b\\u202e')" in text
+    for raw in ("\x00", "\r", "\n\u200b", "\u202e"):
+        assert raw not in text
+    text = await refused(mcp, sandbox, "get_current_user", **{"evil\nname": 1})
+    assert text == "unknown argument 'evil\\nname'; this tool takes: no arguments"
+
+
+async def test_a_refused_secret_is_never_shown(mcp: Client, sandbox: SandboxProcess) -> None:
+    secret = "s3cr!"
+    text = await refused(
+        mcp, sandbox, "create_webhook_subscription", url="https://e.com/h", events=["invitee.created"],
+        signing_key=secret,
+    )  # fmt: skip
+    assert text.startswith("signing_key: is too short (given 5 characters, not shown); accepted: a secret")
+    assert secret not in text
+
+
+async def test_many_bad_items_stay_a_screenful(mcp: Client, sandbox: SandboxProcess) -> None:
+    text = await refused(
+        mcp,
+        sandbox,
+        "create_webhook_subscription",
+        url="https://e.com/h",
+        events=[f"e{i}" for i in range(12)],
+    )
+    lines = text.splitlines()
+    assert len(lines) == 8
+    assert lines[-1] == "... and 5 more problems like these"
+    assert len(text) < 4000
+
+
+async def test_tool_errors_start_with_our_text(mcp: Client, sandbox: SandboxProcess) -> None:
+    """Our own refusals and Calendly's answers lose the SDK's "Error executing tool X: " prefix."""
+    text = await refused(mcp, sandbox, "get_scheduled_event", event="https://api.calendly.com/users/abc")
+    assert text.startswith("'https://api.calendly.com/users/abc' is not a scheduled_event URI"), text
+    text = await fail(mcp, "get_scheduled_event", event="NOSUCHEVENT")
+    assert text.startswith("Calendly answered 404 Resource Not Found"), text
