@@ -9,7 +9,7 @@ import pytest
 from mcp.client import Client
 
 from conftest import SandboxProcess
-from mcp_helpers import fail
+from mcp_helpers import call, fail
 
 pytestmark = pytest.mark.anyio
 
@@ -71,7 +71,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         "list_scheduled_events",
         {"min_start_time": "tomorrow at noon"},
         "min_start_time: is not a valid time (given 'tomorrow at noon'); accepted: ISO 8601 with an offset "
-        "or Z, e.g. 2026-12-01T15:00:00Z",
+        "or Z, e.g. 2026-12-01T15:00:00Z, from 1970-01-01 to 2100-12-31 (UTC)",
     ),
     (
         "list_scheduled_events",
@@ -170,3 +170,45 @@ async def test_tool_errors_start_with_our_text(mcp: Client, sandbox: SandboxProc
     assert text.startswith("'https://api.calendly.com/users/abc' is not a scheduled_event URI"), text
     text = await fail(mcp, "get_scheduled_event", event="NOSUCHEVENT")
     assert text.startswith("Calendly answered 404 Resource Not Found"), text
+
+
+# Every time argument of every tool, at years Python's datetime can hold but cannot shift (1, 9999: an
+# offset or a window's length overflows) and just outside the accepted range (1969, 2101).
+EXTREME_TIMES = [
+    "0001-01-01T00:00:00Z",
+    "0001-01-01T00:30:00+01:00",
+    "9999-12-31T23:59:59Z",
+    "9999-12-31T23:00:00-05:00",
+    "1969-12-31T23:59:59Z",
+    "2101-01-01T00:00:00Z",
+]
+WINDOW = {"start_time": "2030-01-01T00:00:00Z", "end_time": "2030-01-02T00:00:00Z"}
+BOOK = {"event_type": "abc", "email": "a@example.com", "timezone": "UTC", "name": "Ann"}
+TIME_ARGUMENTS: list[tuple[str, dict[str, Any], str]] = [
+    ("list_scheduled_events", {}, "min_start_time"),
+    ("list_scheduled_events", {}, "max_start_time"),
+    ("list_event_type_available_times", {"event_type": "abc", **WINDOW}, "start_time"),
+    ("list_event_type_available_times", {"event_type": "abc", **WINDOW}, "end_time"),
+    ("list_user_busy_times", WINDOW, "start_time"),
+    ("list_user_busy_times", WINDOW, "end_time"),
+    ("find_available_times", {"event_type": "abc", **WINDOW}, "start_time"),
+    ("find_available_times", {"event_type": "abc", **WINDOW}, "end_time"),
+    ("create_event_invitee", BOOK, "start_time"),
+]
+
+
+@pytest.mark.parametrize("when", EXTREME_TIMES)
+@pytest.mark.parametrize(
+    ("tool", "others", "argument"), TIME_ARGUMENTS, ids=[f"{t}-{a}" for t, _, a in TIME_ARGUMENTS]
+)
+async def test_extreme_times_are_refused_before_any_request(
+    mcp: Client, sandbox: SandboxProcess, tool: str, others: dict[str, Any], argument: str, when: str
+) -> None:
+    text = await refused(mcp, sandbox, tool, **{**others, argument: when})
+    assert text.startswith(f"{argument}: time {when[:10]}"), text
+    assert "is out of range: give a time from 1970-01-01 to 2100-12-31 (UTC)" in text
+
+
+async def test_the_range_ends_are_accepted(mcp: Client) -> None:
+    for bound in ("1970-01-01T00:00:00Z", "2100-12-31T23:59:59Z"):
+        assert (await call(mcp, "list_scheduled_events", min_start_time=bound))["collection"] is not None

@@ -7,7 +7,7 @@ validates calls against them before a handler runs.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
@@ -26,7 +26,23 @@ def _require_offset(value: Any) -> Any:
     return value
 
 
-Time = Annotated[AwareDatetime, BeforeValidator(_require_offset)]
+# Calendly keeps nothing before 1970 or far ahead; beyond these years a time is a typo, and at year 1 or
+# 9999 shifting it by its offset or a window's length overflows Python's datetime.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+TIME_RANGE = f"from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31 (UTC)"
+
+
+def _sane_year(value: datetime) -> datetime:
+    try:
+        year = value.astimezone(UTC).year
+    except OverflowError:
+        year = None
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"time {value.isoformat()} is out of range: give a time {TIME_RANGE}")
+    return value
+
+
+Time = Annotated[AwareDatetime, BeforeValidator(_require_offset), AfterValidator(_sane_year)]
 
 UserArg = Annotated[str | None, Field(max_length=256, description="User id/URI; default: you")]
 UserId = Annotated[str, Field(max_length=256, description="User id/URI, or 'me'")]

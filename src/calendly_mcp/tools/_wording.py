@@ -15,7 +15,7 @@ from typing import Any, cast
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from calendly_mcp.schemas.inputs import TIME_WORDS
+from calendly_mcp.schemas.inputs import TIME_RANGE, TIME_WORDS
 
 Schema = dict[str, Any]
 
@@ -154,7 +154,7 @@ def _accepted(prop: Schema) -> str:
 def _string(prop: Schema) -> str:
     form = prop.get("format")
     if form == "date-time":
-        return TIME_WORDS
+        return f"{TIME_WORDS}, {TIME_RANGE}"
     noun = {"email": "an e-mail address", "uri": "an http(s) URL", "password": "a secret string"}.get(
         str(form), "a string"
     )
