@@ -226,6 +226,25 @@ def hostile_cases() -> list[tuple[str, dict[str, Any]]]:
                 "name": "A",
             },
         ),
+        *[
+            (
+                "create_event_invitee",
+                {
+                    "event_type": "abc",
+                    "start_time": "2030-01-01T10:00:00Z",
+                    "email": "a@b.co",
+                    "timezone": zone,
+                    "name": name,
+                },
+            )
+            for zone, name in (
+                ("UTC", "\u200b\u2060\ufeff"),
+                ("UTC", "Ann\r\nBcc: x@y.z"),
+                ("UTC", "Ann\x00"),
+                ("localtime", "Ann"),
+                ("posix/UTC", "Ann"),
+            )
+        ],
         ("create_webhook_subscription", {"url": "javascript:alert(1)", "events": ["invitee.created"]}),
         (
             "create_webhook_subscription",
