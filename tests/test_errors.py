@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx2
 import pytest
 from mcp.client import Client
 
-from conftest import SandboxProcess
+from conftest import Mode, SandboxProcess
 from mcp_helpers import call, fail
 
 pytestmark = pytest.mark.anyio
@@ -212,3 +213,95 @@ async def test_extreme_times_are_refused_before_any_request(
 async def test_the_range_ends_are_accepted(mcp: Client) -> None:
     for bound in ("1970-01-01T00:00:00Z", "2100-12-31T23:59:59Z"):
         assert (await call(mcp, "list_scheduled_events", min_start_time=bound))["collection"] is not None
+
+
+# Hints: what to do next says what Calendly's answer means, not what its status usually means.
+ET_PATH = "/event_types/[A-Za-z0-9_-]+$"
+INVALID = {"title": "Invalid Argument", "message": "The supplied parameters are invalid."}
+DENIED = {"title": "Permission Denied"}
+
+
+async def event_type_failing(mcp: Client, sandbox: SandboxProcess, status: int, body: dict[str, Any]) -> str:
+    sandbox.fault(path=ET_PATH, method="GET", status=status, body=body, times=1)
+    return await fail(mcp, "get_event_type", event_type="ABCDEF")
+
+
+async def test_a_bare_400_says_what_to_check(mcp: Client, sandbox: SandboxProcess) -> None:
+    text = await event_type_failing(mcp, sandbox, 400, INVALID)
+    assert text.startswith("Calendly answered 400 Invalid Argument: The supplied parameters are invalid.\n")
+    assert text.endswith(
+        "Calendly named no cause. Check that every id is one this account can see (list it first), that "
+        "the time window is one the tool accepts, and that every required field is given."
+    )
+    assert "named above" not in text
+    named = {**INVALID, "details": [{"parameter": "count", "message": "must be <= 100"}]}
+    text = await event_type_failing(mcp, sandbox, 400, named)
+    assert text.endswith("- count: must be <= 100\nFix the arguments named above and call again.")
+
+
+async def test_in_the_past_outside_a_cancellation_is_not_a_cancellation(
+    mcp: Client, sandbox: SandboxProcess
+) -> None:
+    body = {**INVALID, "details": [{"parameter": "start_time", "message": "must not be in the past"}]}
+    text = await event_type_failing(mcp, sandbox, 400, body)
+    assert "cannot be canceled" not in text
+    assert text.endswith("Fix the arguments named above and call again.")
+
+
+async def test_a_403_says_upgrade_only_when_calendly_does(mcp: Client, sandbox: SandboxProcess) -> None:
+    for message in (
+        "You do not have permission to access this resource.",
+        "This user is not in your organization",
+    ):
+        text = await event_type_failing(mcp, sandbox, 403, {**DENIED, "message": message})
+        assert "upgrade" not in text.lower(), text
+        assert "plan" not in text.lower(), text
+        assert text.endswith(
+            "it may need an organization admin's or owner's rights, or the resource belongs to someone else."
+        )
+    for message in (
+        "Please upgrade your Calendly account to Enterprise.",
+        "The Scheduling API is only available on paid Calendly plans. Upgrade your plan to access this feature.",
+    ):
+        text = await event_type_failing(mcp, sandbox, 403, {**DENIED, "message": message})
+        assert text == (
+            f"Calendly answered 403 Permission Denied: {message}\n"
+            "This needs a higher Calendly plan (named above): upgrade the account; calling again will not help."
+        )
+
+
+async def test_a_401_names_the_credential_calendly_saw(
+    mcp: Client, sandbox: SandboxProcess, mode: Mode
+) -> None:
+    text = await event_type_failing(
+        mcp, sandbox, 401, {"title": "Unauthenticated", "message": "The access token is invalid"}
+    )
+    if mode == "direct":
+        assert text.endswith(
+            "Calendly refused CALENDLY_API_TOKEN: check it, or create a new personal access "
+            "token in Calendly (Integrations, API and webhooks)."
+        )
+        assert "MATON" not in text
+    else:
+        assert (
+            "Calendly refused the Maton connection's authorization (MATON_API_KEY itself was accepted)"
+            in text
+        )
+        assert "create_connection" in text
+        assert "MATON_CONNECTION" in text
+        assert "CALENDLY_API_TOKEN" not in text
+
+
+async def test_a_maton_5xx_is_not_blamed_on_calendly(
+    mcp: Client, sandbox: SandboxProcess, mode: Mode
+) -> None:
+    if mode == "direct":
+        pytest.skip("Maton's connection API is used in gateway mode only")
+    sandbox.fault(path="^/connections", method="GET", status=503, times=None)
+    try:
+        text = await fail(mcp, "list_connections")
+    finally:
+        httpx2.delete(f"{sandbox.url}/_sandbox/faults").raise_for_status()
+    assert text.startswith("Maton's connection API answered 503")
+    assert text.endswith("Maton's connection API failed on its side; try again shortly.")
+    assert "Calendly failed" not in text

@@ -109,6 +109,17 @@ async def test_invitee_email_filter_and_get(mcp: Client, sandbox: SandboxProcess
 async def test_stale_page_token_is_calendly_400(mcp: Client) -> None:
     text = await fail(mcp, "list_scheduled_events", page_token="bm90LWEtcmVhbC10b2tlbg")
     assert "400 Invalid Argument" in text
+    assert "- page_token: is invalid" in text
+    assert text.endswith(
+        "The page_token is stale or from another list (or other filters): call again without page_token "
+        "to start from the first page."
+    )
+    assert "Fix the arguments" not in text
+    # A token from one list is foreign to another: the same advice.
+    token = (await call(mcp, "list_scheduled_events", count=1))["next_page_token"]
+    event = (await call(mcp, "list_scheduled_events", count=1))["collection"][0]["uri"]
+    text = await fail(mcp, "list_event_invitees", event=event, page_token=token)
+    assert "call again without page_token to start from the first page" in text
 
 
 async def test_invitees_of_a_meeting(mcp: Client) -> None:

@@ -160,7 +160,10 @@ async def test_the_whole_story(mcp: Client, sandbox: SandboxProcess, mode: Mode)
     again = await fail(mcp, "cancel_scheduled_event", event=invitee["event"])
     assert "403" in again
     assert "already canceled" in again
-    assert "Nothing to do" in again
+    # The matched step replaces the 403's general advice: nothing about rights or plans follows it.
+    assert again.endswith("\nNothing to do: the meeting is already canceled.")
+    assert "upgrade" not in again.lower()
+    assert "may not do this" not in again
 
     messages = sandbox.inbox(inbox)
     assert [verified(m).event for m in messages] == ["invitee.created", "invitee.canceled"]

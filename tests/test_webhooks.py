@@ -73,6 +73,8 @@ async def test_duplicate_webhook_and_past_cancellation(mcp: Client, sandbox: San
     )
     text = await fail(mcp, "cancel_scheduled_event", event=past["collection"][0]["uri"])
     assert "Event in the past" in text
+    assert text.endswith("\nMeetings that have already started cannot be canceled.")
+    assert "may not do this" not in text
 
 
 async def test_signing_key_never_echoed(mcp: Client) -> None:
