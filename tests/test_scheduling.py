@@ -30,6 +30,44 @@ REFUSALS: list[tuple[str, dict[str, Any], str]] = [
     ("create_event_invitee", {**BOOK, "start_time": "2026-12-24T10:00:00"}, "has no UTC offset"),
     ("create_event_invitee", {**BOOK, "name": None}, "name, or first_name"),
     ("create_event_invitee", {**BOOK, "timezone": "Mars/Olympus_Mons"}, "is not an IANA time zone"),
+    # time zones: canonical IANA names only, not the tz database's other files
+    *[
+        (
+            "create_event_invitee",
+            {**BOOK, "timezone": zone},
+            f"timezone: {zone!r} is not an IANA time zone name",
+        )
+        for zone in ("localtime", "Factory", "posixrules", "posix/Europe/Paris", "right/UTC", "europe/paris")
+    ],
+    ("create_event_invitee", {**BOOK, "timezone": "posix/Europe/Paris"}, "; did you mean Europe/Paris?"),
+    # names: something visible, on one line
+    *[
+        ("create_event_invitee", {**BOOK, field: value}, f"{field}: {value!r} has no visible character")
+        for field, value in (
+            ("name", "\u200b"),  # zero-width space
+            ("name", "\u200d\u200c"),  # zero-width joiner, non-joiner
+            ("name", "\ufeff\u2060"),  # BOM, word joiner
+            ("name", "\u00ad"),  # soft hyphen
+            ("name", "\u200e\u200f\u202a\u202c"),  # bidi marks and embeddings
+            ("name", "   "),
+            ("first_name", "\u3164"),  # Hangul filler
+            ("last_name", "\u00a0\u200b"),
+        )
+    ],
+    *[
+        (
+            "create_event_invitee",
+            {**BOOK, field: value},
+            f"{field}: {value!r} contains a control character (U+{code})",
+        )
+        for field, value, code in (
+            ("name", "Ann\x00", "0000"),
+            ("name", "Ann\r\nBcc: x@example.com", "000D"),
+            ("first_name", "Ann\nLee", "000A"),
+            ("last_name", "Lee\t", "0009"),
+            ("name", "Ann\u2028Lee", "2028"),
+        )
+    ],
     ("create_event_invitee", {**BOOK, "email": "ann-at-example"}, "is not an e-mail address"),
     ("create_event_invitee", {**BOOK, "guests": [f"g{i}@example.com" for i in range(11)]}, "at most 10"),
     ("create_event_invitee", {**BOOK, "location_kind": "physical"}, "needs `location`"),
@@ -122,7 +160,10 @@ async def test_the_whole_story(mcp: Client, sandbox: SandboxProcess, mode: Mode)
     again = await fail(mcp, "cancel_scheduled_event", event=invitee["event"])
     assert "403" in again
     assert "already canceled" in again
-    assert "Nothing to do" in again
+    # The matched step replaces the 403's general advice: nothing about rights or plans follows it.
+    assert again.endswith("\nNothing to do: the meeting is already canceled.")
+    assert "upgrade" not in again.lower()
+    assert "may not do this" not in again
 
     messages = sandbox.inbox(inbox)
     assert [verified(m).event for m in messages] == ["invitee.created", "invitee.canceled"]
@@ -140,6 +181,20 @@ async def test_taken_slot_says_pick_another(mcp: Client, sandbox: SandboxProcess
     assert "already_filled" in text
     assert "list_event_type_available_times" in text
     assert len(writes(sandbox, "/invitees")) == 2, "each model request sent once, never repeated"
+
+
+async def test_real_names_and_zones_are_booked(mcp: Client, sandbox: SandboxProcess) -> None:
+    """Invisible characters inside a visible name (a Persian zero-width non-joiner, a combining accent)
+    are writing, not tricks; zones with three parts or an odd offset are zones."""
+    event_type, slots = await bookable(mcp, sandbox)
+    for slot, zone, name in (
+        (slots[0], "America/Argentina/Buenos_Aires", "Mehr\u200cnaz Ra\u0301mos"),
+        (slots[1], "Asia/Kolkata", "Zoë O'Brien"),
+        (slots[2], "UTC", "李小龍"),
+    ):
+        args = booking(event_type, slot, f"zone-{len(zone)}@example.com") | {"timezone": zone, "name": name}
+        invitee = await call(mcp, "create_event_invitee", **args)
+        assert (invitee["timezone"], invitee["name"]) == (zone, name)
 
 
 async def test_booking_checks_against_the_event_type(mcp: Client, sandbox: SandboxProcess) -> None:

@@ -10,7 +10,7 @@ from pydantic import Field
 from calendly_mcp.client import ids
 from calendly_mcp.client.client import JSON
 from calendly_mcp.client.errors import InvalidInputError
-from calendly_mcp.schemas.inputs import Email, EventTypeId, LocationKind, Time, Timezone
+from calendly_mcp.schemas.inputs import Email, EventTypeId, LocationKind, PersonName, Time, Timezone
 from calendly_mcp.schemas.resources import EventType, Invitee, Resource
 from calendly_mcp.tools._base import CREATE, Ctx, Toolset, client, iso_utc, parse
 
@@ -18,8 +18,6 @@ TOOLS = Toolset("scheduling")
 
 # Kinds whose `location` text Calendly requires (API-FACTS, "Booking").
 NEEDS_LOCATION_TEXT = frozenset({"physical", "outbound_call", "ask_invitee", "custom"})
-
-Name = Annotated[str | None, Field(min_length=1, max_length=200)]
 
 
 @TOOLS.tool("Book a meeting", CREATE)
@@ -29,9 +27,9 @@ async def create_event_invitee(
     start_time: Annotated[Time, Field(description="An offered slot (list_event_type_available_times)")],
     email: Annotated[Email, Field(description="Invitee e-mail")],
     timezone: Annotated[Timezone, Field(description="Invitee's IANA time zone")],
-    name: Annotated[Name, Field(description="Full name (or first_name)")] = None,
-    first_name: Annotated[Name, Field(description="Given name")] = None,
-    last_name: Annotated[Name, Field(description="Family name")] = None,
+    name: Annotated[PersonName, Field(description="Full name (or first_name)")] = None,
+    first_name: Annotated[PersonName, Field(description="Given name")] = None,
+    last_name: Annotated[PersonName, Field(description="Family name")] = None,
     location_kind: Annotated[
         LocationKind | None, Field(description="One of the event type's location kinds")
     ] = None,
