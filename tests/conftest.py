@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import anyio
@@ -20,6 +21,8 @@ from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters
 
 Mode = Literal["direct", "gateway"]
+# The sandbox of `calendly-mcp sandbox`, checking each Calendly answer it gives against the OpenAPI spec.
+SPEC_CHECKED_SANDBOX = Path(__file__).resolve().parent / "spec_checked_sandbox.py"
 
 
 @pytest.fixture(scope="session")
@@ -62,11 +65,36 @@ class SandboxProcess:
         ).raise_for_status()
         return httpx2.get(f"{self.url}/_sandbox/inbox/{name}").json()
 
+    def spec_problems(self) -> str | None:
+        """What the spec check of every Calendly answer so far found wrong, or None (spec_checked_sandbox.py)."""
+        violations: list[dict[str, Any]] = (
+            httpx2.get(f"{self.url}/_spec/violations").raise_for_status().json()
+        )
+        counts: dict[str, int] = httpx2.get(f"{self.url}/_spec/checked").raise_for_status().json()
+        if violations:
+            shown = [f"  {v['method']} {v['path']} -> {v['status']}: {v['error']}" for v in violations[:20]]
+            if len(violations) > 20:
+                shown.append(f"  ... and {len(violations) - 20} more")
+            return (
+                f"{len(violations)} of the {counts['checked']} sandbox answers checked are not what "
+                "Calendly's OpenAPI spec allows:\n" + "\n".join(shown)
+            )
+        if counts["checked"] == 0 and counts["skipped"] > 0:
+            return f"the spec check validated none of the {counts['skipped']} Calendly answers the tests saw"
+        return None
 
-def start_sandbox_process() -> SandboxProcess:
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+        if self.process.stderr:
+            self.process.stderr.close()
+
+
+def start_sandbox_process(*flags: str) -> SandboxProcess:
+    """A spec-checked sandbox (tests/spec_checked_sandbox.py) as its own process; `flags` as the CLI's."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "calendly_mcp", "sandbox", "--port", str(port)],
+        [sys.executable, str(SPEC_CHECKED_SANDBOX), "--port", str(port), *flags],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -87,13 +115,14 @@ def start_sandbox_process() -> SandboxProcess:
 @pytest.fixture(scope="session")
 def sandbox_process() -> Iterator[SandboxProcess]:
     box = start_sandbox_process()
+    problems: str | None = None
     try:
         yield box
+        problems = box.spec_problems()
     finally:
-        box.process.terminate()
-        box.process.wait(10)
-        if box.process.stderr:
-            box.process.stderr.close()
+        box.stop()
+    if problems:  # the whole session is red: some test made the sandbox answer what Calendly would not
+        pytest.fail(problems, pytrace=False)
 
 
 @pytest.fixture
