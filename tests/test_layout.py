@@ -18,8 +18,10 @@ ALLOWED = {
     "settings": set[str](),
     "schemas": {"schemas"},
     "client": {"client", "settings"},
-    "tools": {"tools", "client", "schemas", "settings"},
-    "server": {"server", "tools", "client", "schemas", "settings", "sandbox", "__init__"},
+    "database": {"settings"},
+    "bookings": {"database"},
+    "tools": {"tools", "client", "schemas", "settings", "database", "bookings"},
+    "server": {"server", "tools", "client", "schemas", "settings", "database", "sandbox", "__init__"},
     "sandbox": {"sandbox"},
 }
 

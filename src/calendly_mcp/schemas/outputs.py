@@ -6,6 +6,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
+from calendly_mcp.schemas.resources import Invitee
+
 T = TypeVar("T")
 
 
@@ -29,3 +31,12 @@ class Deleted(BaseModel):
 
     deleted: bool = True
     uri: str = Field(description="What was deleted")
+
+
+class Booked(Invitee):
+    """What a booking answers: the invitee booked, and whether that booking was made by this call."""
+
+    already_booked: bool = Field(
+        description="True: this invitee already had this meeting (a repeated request); nothing new was booked"
+    )
+    note: str | None = Field(None, description="How the existing booking was found, when already_booked")
