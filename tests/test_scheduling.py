@@ -287,6 +287,24 @@ async def test_the_same_booking_asked_twice_answers_the_same_meeting(
     assert [e["uri"] for e in await meetings_at(mcp, email, slots[0])] == [first["event"]]
 
 
+async def test_a_booking_whose_answer_was_cut_off_asked_again_answers_the_meeting(
+    mcp: Client, sandbox: SandboxProcess, mode: Mode
+) -> None:
+    """The issue as measured: the booking took effect, its answer broke off, the model asks again."""
+    event_type, slots = await bookable(mcp, sandbox)
+    args = booking(event_type, slots[0], f"cut-off-{mode}@example.com")
+    sandbox.fault(method="POST", path=INVITEES, action="reset_mid_body", times=1)
+    lost = await fail(mcp, "create_event_invitee", **args)
+    assert "may or may not have taken effect" in lost
+    assert "Calling create_event_invitee again with the same event_type, start_time and email is safe" in lost
+    again = await call(mcp, "create_event_invitee", **args)
+    assert again["already_booked"] is True
+    assert "on Calendly" in again["note"]
+    assert "already_filled" not in str(again)
+    assert len(writes(sandbox, "/invitees")) == 1
+    assert [e["uri"] for e in await meetings_at(mcp, args["email"], slots[0])] == [again["event"]]
+
+
 async def test_a_slot_not_offered_is_refused_before_the_post(mcp: Client, sandbox: SandboxProcess) -> None:
     event_type, slots = await bookable(mcp, sandbox)
     off_grid = iso(datetime.fromisoformat(slots[0].replace("Z", "+00:00")) + timedelta(minutes=7))
