@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -23,6 +25,16 @@ from mcp.client.stdio import StdioServerParameters
 Mode = Literal["direct", "gateway"]
 # The sandbox of `calendly-mcp sandbox`, checking each Calendly answer it gives against the OpenAPI spec.
 SPEC_CHECKED_SANDBOX = Path(__file__).resolve().parent / "spec_checked_sandbox.py"
+
+# Every server process of the session keeps its booking record here, never in the user's data directory;
+# in-process code reads the same variable. Removed when the session ends.
+SESSION_DATA = Path(tempfile.mkdtemp(prefix="calendly-mcp-tests-"))
+DATABASE_URL = f"sqlite:///{SESSION_DATA / 'bookings.sqlite3'}"
+os.environ["CALENDLY_MCP_DATABASE_URL"] = DATABASE_URL
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    shutil.rmtree(SESSION_DATA, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -133,8 +145,10 @@ def sandbox(sandbox_process: SandboxProcess) -> SandboxProcess:
 
 
 def server_env(mode: Mode | None, url: str | None, **extra: str) -> dict[str, str]:
-    """A clean environment for a server process: nothing of the developer's own credentials leaks in."""
+    """A clean environment for a server process: nothing of the developer's own credentials leaks in, and
+    its booking record is the session's temporary one (even the default location is a temporary one)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MATON_", "CALENDLY_"))}
+    env |= {"CALENDLY_MCP_DATABASE_URL": DATABASE_URL, "XDG_DATA_HOME": str(SESSION_DATA)}
     if mode == "direct" and url:
         env |= {"CALENDLY_API_TOKEN": "sandbox-token", "CALENDLY_API_URL": url}
     elif mode == "gateway" and url:
@@ -182,6 +196,15 @@ async def http_server_process(
     transport: Literal["streamable-http", "sse"], env: dict[str, str], *args: str, host: str = "127.0.0.1"
 ) -> AsyncIterator[str]:
     """A server process on an HTTP transport, listening; yields its loopback base URL; stopped afterwards."""
+    async with http_server_and_process(transport, env, *args, host=host) as (base, _):
+        yield base
+
+
+@asynccontextmanager
+async def http_server_and_process(
+    transport: Literal["streamable-http", "sse"], env: dict[str, str], *args: str, host: str = "127.0.0.1"
+) -> AsyncIterator[tuple[str, anyio.abc.Process]]:
+    """The same, with the process itself, for tests that kill it; stopped afterwards unless it is gone."""
     port = free_port()
     command = [sys.executable, "-m", "calendly_mcp", "serve", "--transport", transport, "--host", host]
     process = await anyio.open_process(
@@ -190,9 +213,10 @@ async def http_server_process(
     async with process:
         try:
             await _wait_for_port(port, process)
-            yield f"http://127.0.0.1:{port}"
+            yield f"http://127.0.0.1:{port}", process
         finally:
-            process.terminate()
+            if process.returncode is None:
+                process.terminate()
             await process.wait()
 
 

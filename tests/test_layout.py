@@ -18,8 +18,10 @@ ALLOWED = {
     "settings": set[str](),
     "schemas": {"schemas"},
     "client": {"client", "settings"},
-    "tools": {"tools", "client", "schemas", "settings"},
-    "server": {"server", "tools", "client", "schemas", "settings", "sandbox", "__init__"},
+    "database": {"settings"},
+    "bookings": {"database"},
+    "tools": {"tools", "client", "schemas", "settings", "database", "bookings"},
+    "server": {"server", "tools", "client", "schemas", "settings", "database", "sandbox", "__init__"},
     "sandbox": {"sandbox"},
 }
 
@@ -69,6 +71,7 @@ NOT_FILES = re.compile(
     r"(tools|resources|prompts|server|notifications)/\w+$"  # MCP methods
     r"|(text|application)/[\w.+-]+$"  # media types
     r"|checks\.json$"  # written by the conformance suite into a temporary folder
+    r"|.*node_modules"  # installed by tests/external/setup.sh, not part of the repository
     r"|(http|/|\.|~)|.*[{<*]"
 )
 OUR_FILES = [

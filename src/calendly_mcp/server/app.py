@@ -14,6 +14,7 @@ from pydantic import SecretStr, ValidationError
 
 from calendly_mcp import __version__
 from calendly_mcp.client.client import CalendlyClient, Endpoint, HttpPool
+from calendly_mcp.database import Database
 from calendly_mcp.settings import Settings
 from calendly_mcp.tools import _manifest, registry
 from calendly_mcp.tools._base import AppState
@@ -73,6 +74,9 @@ def sandbox_settings(settings: Settings, url: str) -> Settings:
             "maton_connection": None,
             "maton_gateway_url": url,
             "maton_ctrl_url": url,
+            # The embedded sandbox's meetings live and die with the process: so does their record, kept
+            # out of the user's real one.
+            "calendly_mcp_database_url": "sqlite://",
         }
     )
 
@@ -94,7 +98,10 @@ def build_server(
                 active = sandbox_settings(settings, box.url)
             pool = HttpPool(active)
             stack.push_async_callback(pool.aclose)
-            yield AppState(client=CalendlyClient(Endpoint.from_settings(active), pool), settings=active)
+            database = Database.from_settings(active)  # opens nothing until the first booking
+            stack.callback(database.close)
+            client = CalendlyClient(Endpoint.from_settings(active), pool)
+            yield AppState(client=client, settings=active, database=database)
 
     manifest = _manifest.load()
     tools: list[Any] = []
