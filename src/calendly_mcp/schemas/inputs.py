@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 _OFFSET = re.compile(r"(Z|z|[+-]\d{2}(:?\d{2})?)$")
 TIME_EXAMPLE = "2026-12-01T15:00:00Z"
@@ -114,3 +114,10 @@ LocationKind = Literal[
     "physical", "inbound_call", "outbound_call", "zoom_conference", "google_conference",
     "gotomeeting_conference", "microsoft_teams_conference", "webex_conference", "ask_invitee", "custom",
 ]  # fmt: skip
+
+
+# A list of typed pairs, not an object keyed by question: strict clients cannot send free-form objects.
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(max_length=1000, description="Question text, exactly")
+    answer: str = Field(max_length=10000)

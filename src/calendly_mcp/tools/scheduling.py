@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field
 
 from calendly_mcp.client import ids
 from calendly_mcp.client.client import JSON
 from calendly_mcp.client.errors import InvalidInputError
-from calendly_mcp.schemas.inputs import Email, EventTypeId, LocationKind, Time, Timezone
+from calendly_mcp.schemas.inputs import Answer, Email, EventTypeId, LocationKind, Time, Timezone
 from calendly_mcp.schemas.resources import EventType, Invitee, Resource
 from calendly_mcp.tools._base import CREATE, Ctx, Toolset, client, iso_utc, parse
 
@@ -40,8 +40,7 @@ async def create_event_invitee(
         Field(max_length=1000, description="Text for kinds physical, outbound_call, ask_invitee, custom"),
     ] = None,
     answers: Annotated[
-        dict[str, Annotated[str, Field(max_length=10000)]] | None,
-        Field(max_length=50, description="Answers keyed by exact question text"),
+        list[Answer] | None, Field(max_length=50, description="Answers to the event type's questions")
     ] = None,
     guests: Annotated[list[Email] | None, Field(max_length=10, description="Guest e-mails")] = None,
 ) -> Invitee:
@@ -59,11 +58,14 @@ async def create_event_invitee(
         )
     if location and not location_kind:
         raise InvalidInputError("`location` needs `location_kind` too")
+    given = {a.question: a.answer for a in answers or []}
+    if len(given) < len(answers or []):
+        raise InvalidInputError("answers names the same question twice")
 
     api = client(ctx)
     # Read the event type first: the checks below then fail here, clearly, instead of as Calendly's 400.
     offered = parse(Resource[EventType], await api.get(ids.path("event_types", event_type))).resource
-    _check_against(offered, location_kind, answers or {})
+    _check_against(offered, location_kind, given)
 
     invitee: JSON = {"email": email, "timezone": timezone}
     for key, value in (("name", name), ("first_name", first_name), ("last_name", last_name)):
@@ -72,11 +74,11 @@ async def create_event_invitee(
     body: JSON = {"event_type": offered.uri, "start_time": iso_utc(start_time), "invitee": invitee}
     if location_kind:
         body["location"] = {"kind": location_kind, **({"location": location} if location else {})}
-    if answers:
+    if given:
         positions = {q.name: q.position for q in offered.custom_questions or []}
         body["questions_and_answers"] = [
             {"question": question, "answer": answer, "position": positions.get(question, 0)}
-            for question, answer in answers.items()
+            for question, answer in given.items()
         ]
     if guests:
         body["event_guests"] = guests
@@ -91,7 +93,7 @@ async def create_event_invitee(
     return parse(Resource[Invitee], answer).resource
 
 
-def _check_against(event_type: EventType, location_kind: str | None, answers: dict[str, Any]) -> None:
+def _check_against(event_type: EventType, location_kind: str | None, answers: dict[str, str]) -> None:
     if not event_type.active:
         raise InvalidInputError(f"event type {event_type.name!r} is inactive and cannot be booked")
     kinds = [loc.kind for loc in event_type.locations or [] if loc.kind]
