@@ -29,16 +29,12 @@ def _require_offset(value: Any) -> Any:
 
 Time = Annotated[AwareDatetime, BeforeValidator(_require_offset)]
 
-UserArg = Annotated[str | None, Field(max_length=256, description="User id/URI; default: you")]
-UserId = Annotated[str, Field(max_length=256, description="User id/URI, or 'me'")]
-EventTypeId = Annotated[str, Field(max_length=256, description="Event type id/URI")]
-EventId = Annotated[str, Field(max_length=256, description="Scheduled event id/URI")]
-OrganizationArg = Annotated[
-    str | None, Field(max_length=256, description="Organization id/URI: whole organization instead of a user")
-]
-MyOrganization = Annotated[
-    str | None, Field(max_length=256, description="Organization id/URI; default: yours")
-]
+UserArg = Annotated[str | None, Field(max_length=256, description="Default: you")]
+UserId = Annotated[str, Field(max_length=256, description="id/URI or 'me'")]
+EventTypeId = Annotated[str, Field(max_length=256, description="id/URI")]
+EventId = Annotated[str, Field(max_length=256, description="id/URI")]
+OrganizationArg = Annotated[str | None, Field(max_length=256, description="Instead of user")]
+MyOrganization = Annotated[str | None, Field(max_length=256, description="Default: yours")]
 Count = Annotated[int, Field(ge=1, le=100, description="Page size")]
 
 _TOKEN = re.compile(r"[!-~]+")
@@ -60,7 +56,7 @@ def _email(value: str) -> str:
 # The checks stay exact; the schema says them the short way (format: email) to keep tool lists small.
 PageToken = Annotated[
     str | None,
-    Field(max_length=512, description="next_page_token of the previous page"),
+    Field(max_length=512, description="next_page_token"),
     AfterValidator(lambda v: v if v is None else _printable(v)),
 ]
 Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)]
@@ -84,11 +80,9 @@ def _check_timezone(value: str) -> str:
 
 
 Timezone = Annotated[str, Field(max_length=64), AfterValidator(_check_timezone)]
-InviteeId = Annotated[str, Field(max_length=512, description="Invitee URI, or invitee id with event")]
-WebhookId = Annotated[str, Field(max_length=256, description="Webhook subscription id or URI")]
-ConnectionId = Annotated[
-    str, Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Maton connection id")
-]
+InviteeId = Annotated[str, Field(max_length=512, description="URI, or id with event")]
+WebhookId = Annotated[str, Field(max_length=256, description="id/URI")]
+ConnectionId = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Connection id")]
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
 
 
@@ -100,7 +94,7 @@ def _url(value: str) -> str:
 
 CallbackUrl = Annotated[
     str,
-    Field(max_length=2048, json_schema_extra={"format": "uri"}, description="URL Calendly will POST to"),
+    Field(max_length=2048, json_schema_extra={"format": "uri"}, description="Calendly POSTs here"),
     AfterValidator(_url),
 ]
 WebhookScope = Literal["user", "organization", "group"]
@@ -119,5 +113,5 @@ LocationKind = Literal[
 # A list of typed pairs, not an object keyed by question: strict clients cannot send free-form objects.
 class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(max_length=1000, description="Question text, exactly")
+    question: str = Field(max_length=1000, description="Exact text")
     answer: str = Field(max_length=10000)

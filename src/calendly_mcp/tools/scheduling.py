@@ -26,25 +26,23 @@ Name = Annotated[str | None, Field(min_length=1, max_length=200)]
 async def create_event_invitee(
     ctx: Ctx,
     event_type: EventTypeId,
-    start_time: Annotated[Time, Field(description="An offered slot (list_event_type_available_times)")],
+    start_time: Annotated[Time, Field(description="From list_event_type_available_times")],
     email: Annotated[Email, Field(description="Invitee e-mail")],
-    timezone: Annotated[Timezone, Field(description="Invitee's IANA time zone")],
+    timezone: Annotated[Timezone, Field(description="Invitee's IANA zone")],
     name: Annotated[Name, Field(description="Full name (or first_name)")] = None,
     first_name: Annotated[Name, Field(description="Given name")] = None,
     last_name: Annotated[Name, Field(description="Family name")] = None,
-    location_kind: Annotated[
-        LocationKind | None, Field(description="One of the event type's location kinds")
-    ] = None,
+    location_kind: Annotated[LocationKind | None, Field(description="Offered by the event type")] = None,
     location: Annotated[
         str | None,
-        Field(max_length=1000, description="Text for kinds physical, outbound_call, ask_invitee, custom"),
+        Field(max_length=1000, description="For physical, outbound_call, ask_invitee, custom"),
     ] = None,
     answers: Annotated[
-        list[Answer] | None, Field(max_length=50, description="Answers to the event type's questions")
+        list[Answer] | None, Field(max_length=50, description="For the event type's questions")
     ] = None,
     guests: Annotated[list[Email] | None, Field(max_length=10, description="Guest e-mails")] = None,
 ) -> Invitee:
-    """Book a meeting in an offered slot; Calendly e-mails the invitee. Never repeated by the server."""
+    """Book an offered slot; Calendly e-mails the invitee. Never retried."""
     if start_time <= datetime.now(UTC):
         raise InvalidInputError(
             f"start_time {iso_utc(start_time)} is not in the future",
