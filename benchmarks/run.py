@@ -1,7 +1,7 @@
 """Benchmarks that print figures, each against a baseline measured in the same run (never asserted).
 
 - cold start: spawn to the tools/list answer, ours vs a bare MCPServer with one tool;
-- tool definitions: model-facing size (name, description, inputSchema) per tool;
+- tool definitions: model-facing size (name, description, inputSchema) per tool, in o200k_base tokens;
 - per-call overhead: a tool call over stdio vs the same raw HTTP request to the sandbox;
 - availability: 92 days in concurrent windows vs one 7-day call, direct and through the gateway;
 - answers: tokens of each tool's answer at default and at largest arguments.
@@ -54,19 +54,24 @@ async def cold_start() -> None:
 
 
 async def definitions() -> None:
-    params = StdioServerParameters(command=sys.executable, args=["-m", "calendly_mcp", "serve"], env=_env())
+    import bpe_openai
+
+    encoding = bpe_openai.get_encoding("o200k_base")
+    env = _env(CALENDLY_MCP_TOOLSETS="all")
+    params = StdioServerParameters(command=sys.executable, args=["-m", "calendly_mcp", "serve"], env=env)
     async with Client(params) as client:
         tools = (await client.list_tools()).tools
-    sizes: list[int] = []
+    tokens: dict[str, int] = {}
     for tool in tools:
         facing = {"name": tool.name, "description": tool.description, "inputSchema": tool.input_schema}
-        sizes.append(len(json.dumps(facing, separators=(",", ":"))))
-    # ~4 characters per token for JSON-heavy English text; an estimate, the same for every run.
-    tokens = [size / 4 for size in sizes]
-    print(f"tool definitions (name, description, inputSchema), {len(tools)} tools:")
+        tokens[tool.name] = len(
+            encoding.encode(json.dumps(facing, separators=(",", ":"), ensure_ascii=False))
+        )
+    largest = max(tokens, key=tokens.__getitem__)
+    print(f"tool definitions (name, description, inputSchema), {len(tools)} tools, o200k_base tokens:")
     print(
-        f"  mean {statistics.mean(sizes):.0f} chars, about {statistics.mean(tokens):.0f} tokens per tool "
-        f"(largest {max(tokens):.0f}; budget about 120 on average)"
+        f"  mean {statistics.mean(tokens.values()):.1f} per tool (largest {largest}: {tokens[largest]}; "
+        "ceilings: tests/data/token_ceilings.json)"
     )
 
 

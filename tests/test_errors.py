@@ -24,8 +24,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "get_user",
         {},
-        "user: is required and was not given; accepted: a string of at most 256 characters - "
-        "User id/URI, or 'me'",
+        "user: is required and was not given; accepted: a string of at most 256 characters - id/URI or 'me'",
     ),
     (
         "list_event_types",

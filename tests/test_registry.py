@@ -68,10 +68,17 @@ async def test_input_schemas_are_flat_objects_without_top_level_combinators() ->
         Draft202012Validator.check_schema(schema)
         assert schema["type"] == "object"
         assert not {"anyOf", "oneOf", "allOf"} & schema.keys(), tool["name"]
-        assert schema["additionalProperties"] is False
+        # No additionalProperties at all: google-genai crashes on a boolean one, strict clients cannot send
+        # a free-form object. Unknown arguments are refused by the server instead (a call per tool:
+        # test_client_schemas.test_unknown_arguments_are_refused_by_the_server).
+        assert "additionalProperties" not in json.dumps(schema), tool["name"]
         for name, prop in schema["properties"].items():
-            assert "title" not in prop
             assert "$ref" not in json.dumps(prop), (tool["name"], name)  # flat: no nested models
+            if name not in schema.get("required", []):  # optional: anyOf [X, null], X says it all
+                assert prop.keys() == {"anyOf"}, (tool["name"], name)
+                assert prop["anyOf"][1:] == [{"type": "null"}], (tool["name"], name)
+                prop = prop["anyOf"][0]
+            assert "title" not in prop
             assert prop.get("description") or prop.get("enum"), (tool["name"], name)
 
 

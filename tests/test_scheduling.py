@@ -84,6 +84,26 @@ REFUSALS: list[tuple[str, dict[str, Any], str]] = [
         {**BOOK, "event_type": "https://api.calendly.com/users/abc"},
         "is not a event_type URI",
     ),
+    (
+        "create_event_invitee",
+        {**BOOK, "answers": [{"question": "Q", "answer": "a"}] * 2},
+        "same question twice",
+    ),
+    (
+        "create_event_invitee",
+        {**BOOK, "answers": [{"question": "Q", "answer": "a", "position": 1}]},
+        "answers[0]: unknown key 'position'; the keys are: answer, question",
+    ),
+    (
+        "create_event_invitee",
+        {**BOOK, "answers": [{"question": f"Q{i}", "answer": "a"} for i in range(51)]},
+        "at most 50 items",
+    ),
+    (
+        "create_event_invitee",
+        {**BOOK, "answers": [{"question": "Q", "answer": "x" * 10001}]},
+        "at most 10000 characters",
+    ),
 ]
 
 
@@ -249,12 +269,36 @@ async def test_booking_checks_against_the_event_type(mcp: Client, sandbox: Sandb
     sandbox.clear_requests()
     assert "required question" in await fail(mcp, "create_event_invitee", **args)
     assert "no question 'Favourite colour?'" in await fail(
-        mcp, "create_event_invitee", **args, answers={"Favourite colour?": "blue"}
+        mcp, "create_event_invitee", **args, answers=[{"question": "Favourite colour?", "answer": "blue"}]
     )
     assert "is not offered by" in await fail(
         mcp, "create_event_invitee", **args, location_kind="webex_conference"
     )
     assert writes(sandbox, "/invitees") == [], "refused before calling"
+
+
+async def test_answers_become_calendlys_questions_and_answers(mcp: Client, sandbox: SandboxProcess) -> None:
+    intro = next(
+        et for et in sandbox.info()["event_types"] if et["name"] == "Intro Call" and et["required_questions"]
+    )
+    slots = await call(mcp, "list_event_type_available_times", event_type=intro["uri"], **window())
+    answers = [
+        {"question": "Company name", "answer": "Northwind"},
+        {"question": "What would you like to discuss?", "answer": "Pricing"},
+    ]
+    invitee = await call(
+        mcp,
+        "create_event_invitee",
+        event_type=intro["uri"],
+        start_time=slots["collection"][0]["start_time"],
+        email="qa@example.com",
+        timezone="UTC",
+        name="Q",
+        location_kind=intro["location_kinds"][0],
+        answers=answers,
+    )
+    booked = {(q["question"], q["answer"], q["position"]) for q in invitee["questions_and_answers"]}
+    assert booked == {("Company name", "Northwind", 1), ("What would you like to discuss?", "Pricing", 0)}
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 _OFFSET = re.compile(r"(Z|z|[+-]\d{2}(:?\d{2})?)$")
 TIME_EXAMPLE = "2026-12-01T15:00:00Z"
@@ -46,16 +46,12 @@ def _sane_year(value: datetime) -> datetime:
 
 Time = Annotated[AwareDatetime, BeforeValidator(_require_offset), AfterValidator(_sane_year)]
 
-UserArg = Annotated[str | None, Field(max_length=256, description="User id/URI; default: you")]
-UserId = Annotated[str, Field(max_length=256, description="User id/URI, or 'me'")]
-EventTypeId = Annotated[str, Field(max_length=256, description="Event type id/URI")]
-EventId = Annotated[str, Field(max_length=256, description="Scheduled event id/URI")]
-OrganizationArg = Annotated[
-    str | None, Field(max_length=256, description="Organization id/URI: whole organization instead of a user")
-]
-MyOrganization = Annotated[
-    str | None, Field(max_length=256, description="Organization id/URI; default: yours")
-]
+UserArg = Annotated[str | None, Field(max_length=256, description="Default: you")]
+UserId = Annotated[str, Field(max_length=256, description="id/URI or 'me'")]
+EventTypeId = Annotated[str, Field(max_length=256, description="id/URI")]
+EventId = Annotated[str, Field(max_length=256, description="id/URI")]
+OrganizationArg = Annotated[str | None, Field(max_length=256, description="Instead of user")]
+MyOrganization = Annotated[str | None, Field(max_length=256, description="Default: yours")]
 Count = Annotated[int, Field(ge=1, le=100, description="Page size")]
 # Meetings are the largest rows: 50 of them fill a quarter of a small context window already.
 EventCount = Annotated[int, Field(ge=1, le=50, description="Page size")]
@@ -79,7 +75,7 @@ def _email(value: str) -> str:
 # The checks stay exact; the schema says them the short way (format: email) to keep tool lists small.
 PageToken = Annotated[
     str | None,
-    Field(max_length=512, description="next_page_token of the previous page"),
+    Field(max_length=512, description="next_page_token"),
     AfterValidator(lambda v: v if v is None else _printable(v)),
 ]
 Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)]
@@ -151,11 +147,9 @@ PersonName = Annotated[
     Field(min_length=1, max_length=200),
     AfterValidator(lambda v: v if v is None else _person_name(v)),
 ]
-InviteeId = Annotated[str, Field(max_length=512, description="Invitee URI, or invitee id with event")]
-WebhookId = Annotated[str, Field(max_length=256, description="Webhook subscription id or URI")]
-ConnectionId = Annotated[
-    str, Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Maton connection id")
-]
+InviteeId = Annotated[str, Field(max_length=512, description="URI, or id with event")]
+WebhookId = Annotated[str, Field(max_length=256, description="id/URI")]
+ConnectionId = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Connection id")]
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
 
 
@@ -167,7 +161,7 @@ def _url(value: str) -> str:
 
 CallbackUrl = Annotated[
     str,
-    Field(max_length=2048, json_schema_extra={"format": "uri"}, description="URL Calendly will POST to"),
+    Field(max_length=2048, json_schema_extra={"format": "uri"}, description="Calendly POSTs here"),
     AfterValidator(_url),
 ]
 WebhookScope = Literal["user", "organization", "group"]
@@ -181,3 +175,10 @@ LocationKind = Literal[
     "physical", "inbound_call", "outbound_call", "zoom_conference", "google_conference",
     "gotomeeting_conference", "microsoft_teams_conference", "webex_conference", "ask_invitee", "custom",
 ]  # fmt: skip
+
+
+# A list of typed pairs, not an object keyed by question: strict clients cannot send free-form objects.
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(max_length=1000, description="Exact text")
+    answer: str = Field(max_length=10000)

@@ -104,7 +104,15 @@ class LazyMetadata(FuncMetadata):
 
     def validate_arguments(self, arguments_to_validate: dict[str, Any]) -> dict[str, Any]:
         self.build()
-        return super().validate_arguments(arguments_to_validate)
+        # Every optional argument's schema accepts null (strict clients must send each one): it means
+        # the default, also where the default is not None (count, sort, scope).
+        fields = self.arg_model.model_fields
+        given = {
+            k: v
+            for k, v in arguments_to_validate.items()
+            if not (v is None and k in fields and not fields[k].is_required())
+        }
+        return super().validate_arguments(given)
 
     def convert_result(self, result: Any) -> Any:
         self.build()
@@ -209,31 +217,55 @@ def explain(error: CalendlyMcpError) -> str:
     return str(error)
 
 
-def compact_schema(schema: Schema) -> Schema:
-    """Drop what a model does not need (titles, `anyOf [X, null]` around optional arguments), keep limits.
+_NULL: Schema = {"type": "null"}
 
+
+def compact_schema(schema: Schema) -> Schema:
+    """The input schema every major client loads (docs/behaviour.md, "Schemas every client loads").
+
+    Titles go (they repeat the names) and nested models are inlined. No boolean `additionalProperties`
+    anywhere: google-genai's converter crashes on one; the argument models refuse unknown arguments
+    whatever the schema says. Every optional argument is `anyOf [X, null]` with its description and
+    default inside X: under OpenAI strict mode every argument is required, and null is how a model says
+    "the default" (`LazyMetadata` reads it so); google-genai loses what stands beside the `anyOf`.
     Validation still runs on the full pydantic model; this is only what tools/list shows.
     """
+    defs = cast(dict[str, Schema], schema.get("$defs", {}))
     out: Schema = {"type": "object", "properties": {}}
     for name, prop in cast(dict[str, Schema], schema.get("properties", {})).items():
-        out["properties"][name] = _compact_property(prop)
+        prop = _inline(prop, defs)
+        out["properties"][name] = prop if name in schema.get("required", ()) else _nullable(prop)
     if schema.get("required"):
         out["required"] = schema["required"]
-    if "$defs" in schema:
-        out["$defs"] = without_titles(schema["$defs"])
-    out["additionalProperties"] = False
     return out
 
 
-def _compact_property(prop: Schema) -> Schema:
-    prop = without_titles(prop)
-    options = prop.get("anyOf")
-    if isinstance(options, list) and prop.get("default", ...) is None:
-        kept = [o for o in cast(list[Schema], options) if o != {"type": "null"}]
-        if len(kept) == 1:
-            merged = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
-            return {**kept[0], **merged}
-    return prop
+def _nullable(prop: Schema) -> Schema:
+    if "anyOf" not in prop:
+        return {"anyOf": [prop, _NULL]}
+    options = [o for o in cast(list[Schema], prop["anyOf"]) if o != _NULL]
+    rest = {k: v for k, v in prop.items() if k != "anyOf" and not (k == "default" and v is None)}
+    if len(options) == 1:
+        return {"anyOf": [{**options[0], **rest}, _NULL]}
+    return {**rest, "anyOf": [*options, _NULL]}
+
+
+def _inline(node: Any, defs: dict[str, Schema]) -> Any:
+    """The schema with `$ref`s replaced by their definitions, without titles or boolean
+    `additionalProperties` (nested models forbid extras in validation, as the arguments do)."""
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in cast(list[Any], node)]
+    if not isinstance(node, dict):
+        return node
+    node = cast(Schema, node)
+    if isinstance(ref := node.get("$ref"), str):
+        node = {**defs[ref.rsplit("/", 1)[1]], **{k: v for k, v in node.items() if k != "$ref"}}
+    return {
+        k: _inline(v, defs)
+        for k, v in node.items()
+        if not (k == "title" and isinstance(v, str))
+        and not (k == "additionalProperties" and isinstance(v, bool))
+    }
 
 
 def without_titles(node: Any) -> Any:

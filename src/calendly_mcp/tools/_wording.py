@@ -78,6 +78,11 @@ def _line(detail: ErrorDetails, properties: dict[str, Schema]) -> str:
     where = _where(loc)
     prop = _schema_at(properties, loc)
     kind = detail["type"]
+    if kind == "extra_forbidden":
+        # A key inside an item: name the keys the item takes.
+        parent = _schema_at(properties, loc[:-1])
+        keys = ", ".join(cast(dict[str, Any], parent.get("properties") or {})) or "none"
+        return f"{_where(loc[:-1])}: unknown key {quote(str(loc[-1]))}; the keys are: {keys}"
     if kind in ("value_error", "assertion_error"):
         # Our own validators' messages (schemas/inputs.py) already say what is wrong and what to send.
         cause = (detail.get("ctx") or {}).get("error")
@@ -111,12 +116,26 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 
 def _schema_at(properties: dict[str, Schema], loc: tuple[int | str, ...]) -> Schema:
-    node: Any = properties.get(str(loc[0]), {})
+    node = _unwrap(properties.get(str(loc[0]), {}))
     for part in loc[1:]:
-        if not isinstance(node, dict):
-            return {}
-        node = cast(Schema, node).get("items" if isinstance(part, int) else "additionalProperties", {})
-    return cast(Schema, node) if isinstance(node, dict) else {}
+        if isinstance(part, int):
+            node = _unwrap(node.get("items", {}))
+        else:
+            fields = cast(dict[str, Any], node.get("properties") or {})
+            node = _unwrap(fields.get(part, node.get("additionalProperties", {})))
+    return node
+
+
+def _unwrap(node: Any) -> Schema:
+    """The schema itself, out of an optional argument's `anyOf [X, null]`."""
+    if not isinstance(node, dict):
+        return {}
+    options = cast(Schema, node).get("anyOf")
+    if isinstance(options, list):
+        kept = [o for o in cast(list[Schema], options) if o.get("type") != "null"]
+        if len(kept) == 1:
+            return {**{k: v for k, v in cast(Schema, node).items() if k != "anyOf"}, **kept[0]}
+    return cast(Schema, node)
 
 
 def describe(prop: Schema) -> str:

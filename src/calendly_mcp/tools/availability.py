@@ -28,7 +28,7 @@ BUSY_MAX_DAYS = 7  # Calendly's own limit for user_busy_times
 # A start a few seconds old is the caller's "now" arriving late, not a request for the past.
 CLOCK_SLACK = timedelta(seconds=60)
 
-Start = Annotated[Time, Field(description="Window start, not in the past")]
+Start = Annotated[Time, Field(description="Not in the past")]
 End = Annotated[Time, Field(description="Window end")]
 
 
@@ -98,7 +98,7 @@ def slots_answer(found: Sequence[AvailableTime], zone: ZoneInfo, *, again: str) 
 async def list_event_type_available_times(
     ctx: Ctx, event_type: EventTypeId, start_time: Start, end_time: End
 ) -> Slots:
-    """Bookable start times of an event type in a window of at most 7 days (a server may allow up to 31)."""
+    """Bookable start times in a window of up to 7 days; longer: find_available_times."""
     max_days = state(ctx).settings.calendly_availability_max_days
     start, end = check_window(
         start_time,
@@ -121,7 +121,7 @@ async def list_event_type_available_times(
 async def list_user_busy_times(
     ctx: Ctx, start_time: Start, end_time: End, user: UserArg = None
 ) -> ZonedItems[BusyRow]:
-    """When a user (default: you) is busy, from Calendly meetings and connected calendars; 7 days at most."""
+    """A user's busy times (meetings, connected calendars); 7 days at most."""
     start, end = check_window(
         start_time,
         end_time,
@@ -149,7 +149,7 @@ async def list_user_busy_times(
 
 @TOOLS.tool("List availability schedules", READ)
 async def list_user_availability_schedules(ctx: Ctx, user: UserArg = None) -> Items[AvailabilitySchedule]:
-    """Working-hours schedules of a user (default: you): time zone, weekly hours and date overrides."""
+    """A user's working hours and date overrides."""
     api = client(ctx)
     answer = await api.get("/user_availability_schedules", {"user": await user_uri(api, user)})
     return Items(collection=parse(Collection[AvailabilitySchedule], answer).collection)
@@ -171,11 +171,9 @@ async def find_available_times(
     event_type: EventTypeId,
     start_time: Start,
     end_time: End,
-    timezone: Annotated[
-        Timezone | None, Field(description="IANA zone to show slots in; default: yours")
-    ] = None,
+    timezone: Annotated[Timezone | None, Field(description="IANA zone; default: yours")] = None,
 ) -> FoundTimes:
-    """Bookable start times over any range up to 92 days: fetched in allowed windows at once and merged."""
+    """Bookable start times over up to 92 days, also in local time."""
     max_days = state(ctx).settings.calendly_availability_max_days
     start, end = check_window(
         start_time,

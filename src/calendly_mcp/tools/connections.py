@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -30,18 +30,16 @@ class NewConnection(BaseModel):
 @TOOLS.tool("List Maton connections", READ)
 async def list_connections(
     ctx: Ctx,
-    status: Annotated[
-        Literal["ACTIVE", "PENDING", "FAILED"] | None, Field(description="Only this status")
-    ] = None,
+    status: Literal["ACTIVE", "PENDING", "FAILED"] | None = None,
 ) -> Connections:
-    """Maton connections to Calendly accounts; MATON_CONNECTION picks one, else the oldest ACTIVE is used."""
+    """Maton connections; MATON_CONNECTION picks one, else the oldest ACTIVE."""
     answer = await client(ctx).ctrl("GET", "/connections", params={"app": "calendly", "status": status})
     return parse(Connections, answer)
 
 
 @TOOLS.tool("Create Maton connection", CREATE)
 async def create_connection(ctx: Ctx) -> NewConnection:
-    """Start connecting a Calendly account to Maton; returns the URL the user must open to sign in."""
+    """Start a Maton connection; returns its sign-in URL."""
     answer = await client(ctx).ctrl(
         "POST",
         "/connections",
@@ -55,7 +53,7 @@ async def create_connection(ctx: Ctx) -> NewConnection:
 
 @TOOLS.tool("Get Maton connection", READ)
 async def get_connection(ctx: Ctx, connection_id: ConnectionId) -> Connection:
-    """One Maton connection: status (PENDING until the user signs in, then ACTIVE) and its URL."""
+    """One Maton connection: status (PENDING until signed in) and URL."""
     return parse(
         ConnectionEnvelope, await client(ctx).ctrl("GET", f"/connections/{connection_id}")
     ).connection
@@ -63,7 +61,7 @@ async def get_connection(ctx: Ctx, connection_id: ConnectionId) -> Connection:
 
 @TOOLS.tool("Delete Maton connection", DESTROY)
 async def delete_connection(ctx: Ctx, connection_id: ConnectionId) -> Deleted:
-    """Delete a Maton connection; the gateway can no longer reach that Calendly account."""
+    """Delete a Maton connection."""
     await client(ctx).ctrl(
         "DELETE",
         f"/connections/{connection_id}",

@@ -21,12 +21,12 @@ async def list_event_types(
     ctx: Ctx,
     user: UserArg = None,
     organization: OrganizationArg = None,
-    active: Annotated[bool | None, Field(description="Only active (true) or inactive (false) ones")] = None,
+    active: Annotated[bool | None, Field(description="Filter on active state")] = None,
     sort: EventTypeSort | None = None,
     count: Count = 20,
     page_token: PageToken = None,
 ) -> Page[EventTypeRow]:
-    """Event types of a user (default: you) or of a whole organization. active filters on/off."""
+    """Event types of a user or a whole organization."""
     api = client(ctx)
     params: dict[str, str | int | bool | None] = {
         "active": active, "sort": sort, "count": count, "page_token": page_token,
@@ -39,5 +39,5 @@ async def list_event_types(
 
 @TOOLS.tool("Get event type", READ)
 async def get_event_type(ctx: Ctx, event_type: EventTypeId) -> EventType:
-    """One event type: duration, locations, questions, scheduling URL."""
+    """One event type: duration, locations, questions."""
     return parse(Resource[EventType], await client(ctx).get(ids.path("event_types", event_type))).resource

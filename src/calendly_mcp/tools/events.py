@@ -37,14 +37,14 @@ async def list_scheduled_events(
     user: UserArg = None,
     organization: OrganizationArg = None,
     status: EventStatus | None = None,
-    invitee_email: Annotated[Email | None, Field(description="Only meetings with this invitee")] = None,
+    invitee_email: Annotated[Email | None, Field(description="Only with this invitee")] = None,
     min_start_time: Annotated[Time | None, Field(description="Starting at or after")] = None,
     max_start_time: Annotated[Time | None, Field(description="Starting before")] = None,
     sort: EventSort = "start_time:asc",
     count: EventCount = 20,
     page_token: PageToken = None,
 ) -> ZonedPage[EventRow]:
-    """Meetings of a user (default: you) or organization, filtered by status, invitee e-mail, start range."""
+    """Meetings of a user or organization."""
     if min_start_time and max_start_time and max_start_time < min_start_time:
         raise InvalidInputError(
             f"max_start_time {max_start_time.isoformat()} is before min_start_time {min_start_time.isoformat()}"
@@ -68,7 +68,7 @@ async def list_scheduled_events(
 
 @TOOLS.tool("Get scheduled event", READ)
 async def get_scheduled_event(ctx: Ctx, event: EventId) -> ZonedEvent:
-    """One meeting: time, location, hosts, invitee counts, cancellation."""
+    """One meeting: time, location, hosts, invitees."""
     api = client(ctx)
     found = parse(Resource[ScheduledEvent], await api.get(ids.path("scheduled_events", event))).resource
     return ZonedEvent.of(found, await caller_zone(api))
@@ -78,9 +78,9 @@ async def get_scheduled_event(ctx: Ctx, event: EventId) -> ZonedEvent:
 async def cancel_scheduled_event(
     ctx: Ctx,
     event: EventId,
-    reason: Annotated[str | None, Field(max_length=10000, description="Told to the invitees")] = None,
+    reason: Annotated[str | None, Field(max_length=10000, description="Sent to invitees")] = None,
 ) -> Cancellation:
-    """Cancel a meeting for everyone; invitees are notified. Cannot be undone; never repeated by the server."""
+    """Cancel a meeting; invitees are notified. Cannot be undone."""
     event_id = ids.bare("scheduled_events", event)
     body: dict[str, Any] = {} if reason is None else {"reason": reason}
     answer = await client(ctx).post(
@@ -101,7 +101,7 @@ async def list_event_invitees(
     count: Count = 20,
     page_token: PageToken = None,
 ) -> ZonedPage[InviteeRow]:
-    """People booked into a meeting: name, e-mail, status, their time zone, no-show."""
+    """A meeting's invitees."""
     path = ids.path("scheduled_events", event, "invitees")
     params: dict[str, str | int | bool | None] = {
         "status": status, "email": email, "sort": sort, "count": count, "page_token": page_token,
@@ -117,11 +117,9 @@ async def list_event_invitees(
 async def get_event_invitee(
     ctx: Ctx,
     invitee: InviteeId,
-    event: Annotated[
-        str | None, Field(max_length=256, description="Scheduled event id or URI, with a bare invitee id")
-    ] = None,
+    event: Annotated[str | None, Field(max_length=256, description="If invitee is a bare id")] = None,
 ) -> ZonedInvitee:
-    """One invitee of a meeting, with their answers, time zone and cancel/reschedule links."""
+    """One invitee of a meeting, whole."""
     event_id, invitee_id = ids.invitee(event, invitee)
     api = client(ctx)
     answer = await api.get(f"/scheduled_events/{event_id}/invitees/{invitee_id}")

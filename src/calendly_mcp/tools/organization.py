@@ -19,12 +19,12 @@ TOOLS = Toolset("organization")
 async def list_organization_memberships(
     ctx: Ctx,
     organization: MyOrganization = None,
-    user: Annotated[str | None, Field(max_length=256, description="Only this user's membership")] = None,
-    email: Annotated[Email | None, Field(description="Only the member with this e-mail")] = None,
+    user: Annotated[str | None, Field(max_length=256, description="Only this user")] = None,
+    email: Annotated[Email | None, Field(description="Only this member")] = None,
     count: Count = 20,
     page_token: PageToken = None,
 ) -> Page[MemberRow]:
-    """Members of an organization (default: yours) with role (owner, admin, user) and profile."""
+    """Organization members with role and profile."""
     api = client(ctx)
     params: dict[str, str | int | bool | None] = {
         "organization": await organization_uri(api, organization),

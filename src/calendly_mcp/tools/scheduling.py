@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field
 
 from calendly_mcp.client import ids
 from calendly_mcp.client.client import JSON
 from calendly_mcp.client.errors import InvalidInputError
-from calendly_mcp.schemas.inputs import Email, EventTypeId, LocationKind, PersonName, Time, Timezone
+from calendly_mcp.schemas.inputs import Answer, Email, EventTypeId, LocationKind, PersonName, Time, Timezone
 from calendly_mcp.schemas.outputs import Booked, local
 from calendly_mcp.schemas.resources import EventType, Resource
 from calendly_mcp.tools._base import CREATE, Ctx, Toolset, client, iso_utc, parse, state
@@ -27,26 +27,23 @@ NEEDS_LOCATION_TEXT = frozenset({"physical", "outbound_call", "ask_invitee", "cu
 async def create_event_invitee(
     ctx: Ctx,
     event_type: EventTypeId,
-    start_time: Annotated[Time, Field(description="An offered slot (list_event_type_available_times)")],
+    start_time: Annotated[Time, Field(description="From list_event_type_available_times")],
     email: Annotated[Email, Field(description="Invitee e-mail")],
-    timezone: Annotated[Timezone, Field(description="Invitee's IANA time zone")],
+    timezone: Annotated[Timezone, Field(description="Invitee's IANA zone")],
     name: Annotated[PersonName, Field(description="Full name (or first_name)")] = None,
     first_name: Annotated[PersonName, Field(description="Given name")] = None,
     last_name: Annotated[PersonName, Field(description="Family name")] = None,
-    location_kind: Annotated[
-        LocationKind | None, Field(description="One of the event type's location kinds")
-    ] = None,
+    location_kind: Annotated[LocationKind | None, Field(description="Offered by the event type")] = None,
     location: Annotated[
         str | None,
-        Field(max_length=1000, description="Text for kinds physical, outbound_call, ask_invitee, custom"),
+        Field(max_length=1000, description="For physical, outbound_call, ask_invitee, custom"),
     ] = None,
     answers: Annotated[
-        dict[str, Annotated[str, Field(max_length=10000)]] | None,
-        Field(max_length=50, description="Answers keyed by exact question text"),
+        list[Answer] | None, Field(max_length=50, description="For the event type's questions")
     ] = None,
     guests: Annotated[list[Email] | None, Field(max_length=10, description="Guest e-mails")] = None,
 ) -> Booked:
-    """Book a meeting in an offered slot; Calendly e-mails the invitee. Asked again, answers the same meeting."""
+    """Book an offered slot; Calendly e-mails the invitee. A repeat answers the same booking."""
     if start_time <= datetime.now(UTC):
         raise InvalidInputError(
             f"start_time {iso_utc(start_time)} is not in the future",
@@ -60,11 +57,14 @@ async def create_event_invitee(
         )
     if location and not location_kind:
         raise InvalidInputError("`location` needs `location_kind` too")
+    given = {a.question: a.answer for a in answers or []}
+    if len(given) < len(answers or []):
+        raise InvalidInputError("answers names the same question twice")
 
     api = client(ctx)
     # Read the event type first: the checks below then fail here, clearly, instead of as Calendly's 400.
     offered = parse(Resource[EventType], await api.get(ids.path("event_types", event_type))).resource
-    _check_against(offered, location_kind, answers or {})
+    _check_against(offered, location_kind, given)
 
     invitee: JSON = {"email": email, "timezone": timezone}
     for key, value in (("name", name), ("first_name", first_name), ("last_name", last_name)):
@@ -73,11 +73,11 @@ async def create_event_invitee(
     body: JSON = {"event_type": offered.uri, "start_time": iso_utc(start_time), "invitee": invitee}
     if location_kind:
         body["location"] = {"kind": location_kind, **({"location": location} if location else {})}
-    if answers:
+    if given:
         positions = {q.name: q.position for q in offered.custom_questions or []}
         body["questions_and_answers"] = [
             {"question": question, "answer": answer, "position": positions.get(question, 0)}
-            for question, answer in answers.items()
+            for question, answer in given.items()
         ]
     if guests:
         body["event_guests"] = guests
@@ -93,7 +93,7 @@ async def create_event_invitee(
     return Booked(**dict(found), created_local=local(found.created_at, zone), zone=zone.key)
 
 
-def _check_against(event_type: EventType, location_kind: str | None, answers: dict[str, Any]) -> None:
+def _check_against(event_type: EventType, location_kind: str | None, answers: dict[str, str]) -> None:
     if not event_type.active:
         raise InvalidInputError(f"event type {event_type.name!r} is inactive and cannot be booked")
     kinds = [loc.kind for loc in event_type.locations or [] if loc.kind]

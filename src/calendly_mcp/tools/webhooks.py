@@ -33,7 +33,7 @@ ONLY_SCOPE = {
     "meeting_recap.updated": "user",
     "meeting_recap.deleted": "user",
 }
-Group = Annotated[str | None, Field(max_length=256, description="Group id or URI, for scope group")]
+Group = Annotated[str | None, Field(max_length=256, description="For scope group")]
 
 
 @TOOLS.tool("List webhook subscriptions", READ)
@@ -46,7 +46,7 @@ async def list_webhook_subscriptions(
     count: Count = 20,
     page_token: PageToken = None,
 ) -> Page[WebhookRow]:
-    """Webhook subscriptions of a scope: user (default: yours), organization (default: yours) or group."""
+    """Webhook subscriptions of a user, organization or group."""
     api = client(ctx)
     params: dict[str, str | int | bool | None] = {
         "organization": await organization_uri(api, organization),
@@ -76,11 +76,11 @@ async def create_webhook_subscription(
         Field(
             min_length=8,
             max_length=256,
-            description="Secret to sign deliveries with (Calendly-Webhook-Signature)",
+            description="Signs deliveries",
         ),
     ] = None,
 ) -> WebhookSubscription:
-    """Subscribe a URL to Calendly events for a user (default: you), organization or group."""
+    """Subscribe a URL to Calendly events."""
     for event in events:
         only = ONLY_SCOPE.get(event)
         if only and only != scope:
@@ -114,7 +114,7 @@ async def get_webhook_subscription(ctx: Ctx, webhook: WebhookId) -> WebhookSubsc
 
 @TOOLS.tool("Delete webhook subscription", DESTROY)
 async def delete_webhook_subscription(ctx: Ctx, webhook: WebhookId) -> Deleted:
-    """Delete a webhook subscription; Calendly stops POSTing to its URL."""
+    """Delete a webhook subscription."""
     webhook_id = ids.bare("webhook_subscriptions", webhook)
     await client(ctx).delete(
         f"/webhook_subscriptions/{webhook_id}",
