@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Literal, cast, get_args
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Mode = Literal["gateway", "direct", "unconfigured"]
+UNFILLED = re.compile(r"\$\{user_config\.[\w.-]+\}")
 
 
 class Settings(BaseSettings):
     """Every variable is optional: without credentials the server still starts and says what to set."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    # env_ignore_empty: a variable set to "" is unset (a desktop host writes "" for an optional field).
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", case_sensitive=False, env_ignore_empty=True
+    )
 
     # Each description is what `calendly-mcp --help`, server.json and the .mcpb manifest say of the variable.
     maton_api_key: SecretStr | None = Field(None, description="Maton gateway key (gateway mode)")
@@ -47,6 +52,16 @@ class Settings(BaseSettings):
     calendly_mcp_timeout: float = Field(
         20.0, gt=0, le=300, description="seconds to wait for each upstream answer"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_unfilled_placeholders(cls, data: object) -> object:
+        """A value that is still a desktop host's placeholder (`${user_config.maton_api_key}`, what an
+        .mcpb host may pass through for an optional field left empty) is no value."""
+        if isinstance(data, dict):
+            items = cast(dict[str, object], data).items()
+            return {k: v for k, v in items if not (isinstance(v, str) and UNFILLED.fullmatch(v.strip()))}
+        return data
 
     @field_validator("calendly_mcp_toolsets", "calendly_mcp_allowed_hosts", mode="before")
     @classmethod

@@ -170,6 +170,7 @@ def serve_http(server: MCPServer[Any], transport: HttpTransport, host: str, port
         port=sock.getsockname()[1],
         log_level="warning",
         log_config=None,
+        access_log=False,  # docs/privacy.md: no access log, even at --log-level DEBUG
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
