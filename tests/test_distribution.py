@@ -355,3 +355,24 @@ async def test_the_bundle_serves_its_tools_the_way_its_host_runs_it(bundle: Path
     assert not me.is_error, me
     # The server that answered is the bundle's own install, not this checkout.
     assert (home / ".venv").is_dir()
+
+
+# --- the image's pinned dependencies ------------------------------------------------------------------
+
+
+def test_image_requirements_pin_every_runtime_dependency_within_pyproject() -> None:
+    """docker/requirements.txt (generated from a venv) still fits pyproject's ranges; the image's
+    `pip check` holds it complete."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    lines = (REPO / "docker" / "requirements.txt").read_text().splitlines()
+    pins = dict(line.split("==") for line in lines if line and not line.startswith("#"))
+    assert all(re.fullmatch(r"[a-z0-9-]+", name) for name in pins), pins
+    for text in PROJECT["dependencies"]:
+        wanted = Requirement(text)
+        name = canonicalize_name(wanted.name)
+        assert name in pins, f"{name} is not pinned in docker/requirements.txt"
+        assert wanted.specifier.contains(pins[name], prereleases=True), (
+            f"{name}=={pins[name]} is not {wanted}"
+        )

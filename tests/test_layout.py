@@ -70,6 +70,7 @@ NOT_FILES = re.compile(
     r"|(text|application)/[\w.+-]+$"  # media types
     r"|checks\.json$"  # written by the conformance suite into a temporary folder
     r"|claude_desktop_config\.json$"  # a client's configuration, on the user's machine
+    r"|io\.github\.[\w.-]+/[\w.-]+$"  # a name in the MCP registry (namespace/server)
     r"|(http|/|\.|~)|.*[{<*]"
 )
 OUR_FILES = [
