@@ -46,7 +46,11 @@ RUN --mount=type=secret,id=pip-ca \
     && pip install --no-deps -r /tmp/requirements.txt /tmp/wheels/*.whl \
     && pip check \
     && rm -rf /tmp/requirements.txt /tmp/wheels \
-    && useradd --system --uid 10001 --create-home --home-dir /home/app --shell /usr/sbin/nologin app
+    && useradd --system --uid 10001 --create-home --home-dir /home/app --shell /usr/sbin/nologin app \
+    && install -d -o app -g app /home/app/.local /home/app/.local/share /home/app/.local/share/calendly-mcp
+
+# The booking record (calendly-mcp.sqlite3) is written here; mount a volume on it to keep it:
+#   docker run -v calendly-mcp:/home/app/.local/share/calendly-mcp ...
 
 USER app
 WORKDIR /home/app

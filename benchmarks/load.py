@@ -524,7 +524,12 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         async with (
             running_sandbox(config=config) as box,
-            http_server(direct_env(box.url), Path(tmp) / "server.stderr") as server,
+            # Its bookings are the sandbox's: their record stays in the run's temporary directory.
+            http_server(
+                direct_env(box.url)
+                | {"CALENDLY_MCP_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bookings.sqlite3'}"},
+                Path(tmp) / "server.stderr",
+            ) as server,
         ):
             print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}", flush=True)
             print(

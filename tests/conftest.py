@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import anyio
@@ -20,6 +23,18 @@ from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters
 
 Mode = Literal["direct", "gateway"]
+# The sandbox of `calendly-mcp sandbox`, checking each Calendly answer it gives against the OpenAPI spec.
+SPEC_CHECKED_SANDBOX = Path(__file__).resolve().parent / "spec_checked_sandbox.py"
+
+# Every server process of the session keeps its booking record here, never in the user's data directory;
+# in-process code reads the same variable. Removed when the session ends.
+SESSION_DATA = Path(tempfile.mkdtemp(prefix="calendly-mcp-tests-"))
+DATABASE_URL = f"sqlite:///{SESSION_DATA / 'bookings.sqlite3'}"
+os.environ["CALENDLY_MCP_DATABASE_URL"] = DATABASE_URL
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    shutil.rmtree(SESSION_DATA, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -62,11 +77,36 @@ class SandboxProcess:
         ).raise_for_status()
         return httpx2.get(f"{self.url}/_sandbox/inbox/{name}").json()
 
+    def spec_problems(self) -> str | None:
+        """What the spec check of every Calendly answer so far found wrong, or None (spec_checked_sandbox.py)."""
+        violations: list[dict[str, Any]] = (
+            httpx2.get(f"{self.url}/_spec/violations").raise_for_status().json()
+        )
+        counts: dict[str, int] = httpx2.get(f"{self.url}/_spec/checked").raise_for_status().json()
+        if violations:
+            shown = [f"  {v['method']} {v['path']} -> {v['status']}: {v['error']}" for v in violations[:20]]
+            if len(violations) > 20:
+                shown.append(f"  ... and {len(violations) - 20} more")
+            return (
+                f"{len(violations)} of the {counts['checked']} sandbox answers checked are not what "
+                "Calendly's OpenAPI spec allows:\n" + "\n".join(shown)
+            )
+        if counts["checked"] == 0 and counts["skipped"] > 0:
+            return f"the spec check validated none of the {counts['skipped']} Calendly answers the tests saw"
+        return None
 
-def start_sandbox_process() -> SandboxProcess:
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+        if self.process.stderr:
+            self.process.stderr.close()
+
+
+def start_sandbox_process(*flags: str) -> SandboxProcess:
+    """A spec-checked sandbox (tests/spec_checked_sandbox.py) as its own process; `flags` as the CLI's."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "calendly_mcp", "sandbox", "--port", str(port)],
+        [sys.executable, str(SPEC_CHECKED_SANDBOX), "--port", str(port), *flags],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -87,13 +127,14 @@ def start_sandbox_process() -> SandboxProcess:
 @pytest.fixture(scope="session")
 def sandbox_process() -> Iterator[SandboxProcess]:
     box = start_sandbox_process()
+    problems: str | None = None
     try:
         yield box
+        problems = box.spec_problems()
     finally:
-        box.process.terminate()
-        box.process.wait(10)
-        if box.process.stderr:
-            box.process.stderr.close()
+        box.stop()
+    if problems:  # the whole session is red: some test made the sandbox answer what Calendly would not
+        pytest.fail(problems, pytrace=False)
 
 
 @pytest.fixture
@@ -104,8 +145,10 @@ def sandbox(sandbox_process: SandboxProcess) -> SandboxProcess:
 
 
 def server_env(mode: Mode | None, url: str | None, **extra: str) -> dict[str, str]:
-    """A clean environment for a server process: nothing of the developer's own credentials leaks in."""
+    """A clean environment for a server process: nothing of the developer's own credentials leaks in, and
+    its booking record is the session's temporary one (even the default location is a temporary one)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MATON_", "CALENDLY_"))}
+    env |= {"CALENDLY_MCP_DATABASE_URL": DATABASE_URL, "XDG_DATA_HOME": str(SESSION_DATA)}
     if mode == "direct" and url:
         env |= {"CALENDLY_API_TOKEN": "sandbox-token", "CALENDLY_API_URL": url}
     elif mode == "gateway" and url:
@@ -153,6 +196,15 @@ async def http_server_process(
     transport: Literal["streamable-http", "sse"], env: dict[str, str], *args: str, host: str = "127.0.0.1"
 ) -> AsyncIterator[str]:
     """A server process on an HTTP transport, listening; yields its loopback base URL; stopped afterwards."""
+    async with http_server_and_process(transport, env, *args, host=host) as (base, _):
+        yield base
+
+
+@asynccontextmanager
+async def http_server_and_process(
+    transport: Literal["streamable-http", "sse"], env: dict[str, str], *args: str, host: str = "127.0.0.1"
+) -> AsyncIterator[tuple[str, anyio.abc.Process]]:
+    """The same, with the process itself, for tests that kill it; stopped afterwards unless it is gone."""
     port = free_port()
     command = [sys.executable, "-m", "calendly_mcp", "serve", "--transport", transport, "--host", host]
     process = await anyio.open_process(
@@ -161,9 +213,10 @@ async def http_server_process(
     async with process:
         try:
             await _wait_for_port(port, process)
-            yield f"http://127.0.0.1:{port}"
+            yield f"http://127.0.0.1:{port}", process
         finally:
-            process.terminate()
+            if process.returncode is None:
+                process.terminate()
             await process.wait()
 
 

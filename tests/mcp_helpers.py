@@ -43,6 +43,32 @@ async def fail(client: Client, tool: str, **args: Any) -> str:
     return text
 
 
+# What a refusal must never show: the validator's internals and the SDK's prefix.
+INTERNALS = (
+    "validation error for",
+    "Arguments",
+    "errors.pydantic.dev",
+    "input_value=",
+    "input_type=",
+    "[type=",
+    "Error executing tool",
+    "Value error,",
+    "Input should",
+)
+
+
+async def refused(client: Client, sandbox: Any, tool: str, **args: Any) -> str:
+    """The text of a call refused before any request: none of the validator's internals, nothing asked
+    of the sandbox. The current user is read first, so that only the refused call is observed."""
+    await call(client, "get_current_user")
+    sandbox.clear_requests()
+    text = await fail(client, tool, **{k: v for k, v in args.items() if v is not None})
+    for marker in INTERNALS:
+        assert marker not in text, f"{marker!r} in {text!r}"
+    assert sandbox.requests() == [], f"{tool} reached the sandbox"
+    return text
+
+
 def iso(when: datetime | timedelta | None = None, **delta: float) -> str:
     """A time as a model would send it: UTC, whole seconds, a Z. A timedelta (or keyword arguments, as
     for timedelta) counts from now."""

@@ -93,7 +93,7 @@ async def test_current_user_is_cached(box: Box, mode: str) -> None:
                "details": [{"parameter": "count", "message": "must be <= 100"}]},
          BadRequestError, ["400 Invalid Argument", "- count: must be <= 100", "Fix the arguments"]),
         (401, {"title": "Unauthenticated", "message": "The access token is invalid"},
-         AuthenticationError, ["CALENDLY_API_TOKEN", "MATON_API_KEY"]),
+         AuthenticationError, ["Calendly refused CALENDLY_API_TOKEN", "personal access token"]),
         (403, {"title": "Permission Denied", "message": "Please upgrade your Calendly account to Enterprise."},
          PermissionDeniedError, ["upgrade"]),
         (404, {"title": "Resource Not Found", "message": "The server could not find the requested resource."},

@@ -25,7 +25,9 @@ async def test_connection_lifecycle_in_gateway_mode(sandbox: SandboxProcess) -> 
         assert (await call(client, "delete_connection", connection_id=ident))["deleted"] is True
         assert "404" in await fail(client, "get_connection", connection_id=ident)
         sandbox.clear_requests()
-        assert "pattern" in await fail(client, "get_connection", connection_id="../x")
+        text = await fail(client, "get_connection", connection_id="../x")
+        assert "connection_id: does not have the accepted form (given '../x'); accepted: " in text
+        assert "matching ^[A-Za-z0-9_-]+$" in text
         assert sandbox.requests() == []
 
 

@@ -289,6 +289,9 @@ def test_entrypoint_runs_check_as_docker_run_would(image: dict[str, Any], contai
     say(f"check --sandbox in the container:\n{check.stdout.strip()}")
     whoami = run_in(container, "id", "-un")
     assert whoami.stdout.strip() == "app", whoami
+    # The booking record's directory exists and is the user's (a volume mounted there inherits that).
+    record = run_in(container, "test", "-w", "/home/app/.local/share/calendly-mcp")
+    assert record.returncode == 0, record
 
 
 async def test_sandbox_serves_tools_over_streamable_http_from_the_container(container: str) -> None:

@@ -28,6 +28,16 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 # Every path the server may ask of Calendly (and of Maton, behind /calendly and /connections).
 CALENDLY_PATHS = upstream_paths()
 TRACEBACK = ("Traceback", 'File "', "Error executing tool {", "raise ", "site-packages")
+# Pydantic's own report and the SDK's prefix, which argument errors and tool errors no longer carry.
+TRACEBACK += (
+    "validation error for",
+    "Arguments\n",
+    "errors.pydantic.dev",
+    "input_value=",
+    "input_type=",
+    "[type=",
+    "Error executing tool",
+)
 
 
 def check_answer(tool: str, result: Any) -> None:
@@ -132,6 +142,10 @@ HOSTILE_TIMES = [
     "tomorrow at noon",
     "",
     "2026-12-01T10:00:00+25:00",
+    "0001-01-01T00:30:00+01:00",  # overflows when shifted to UTC
+    "9999-12-31T23:00:00-05:00",
+    "1969-12-31T23:59:59Z",
+    "2101-01-01T00:00:00Z",
 ]
 
 
@@ -212,6 +226,25 @@ def hostile_cases() -> list[tuple[str, dict[str, Any]]]:
                 "name": "A",
             },
         ),
+        *[
+            (
+                "create_event_invitee",
+                {
+                    "event_type": "abc",
+                    "start_time": "2030-01-01T10:00:00Z",
+                    "email": "a@b.co",
+                    "timezone": zone,
+                    "name": name,
+                },
+            )
+            for zone, name in (
+                ("UTC", "\u200b\u2060\ufeff"),
+                ("UTC", "Ann\r\nBcc: x@y.z"),
+                ("UTC", "Ann\x00"),
+                ("localtime", "Ann"),
+                ("posix/UTC", "Ann"),
+            )
+        ],
         ("create_webhook_subscription", {"url": "javascript:alert(1)", "events": ["invitee.created"]}),
         (
             "create_webhook_subscription",

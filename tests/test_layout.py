@@ -18,8 +18,10 @@ ALLOWED = {
     "settings": set[str](),
     "schemas": {"schemas"},
     "client": {"client", "settings"},
-    "tools": {"tools", "client", "schemas", "settings"},
-    "server": {"server", "tools", "client", "schemas", "settings", "sandbox", "__init__"},
+    "database": {"settings"},
+    "bookings": {"database"},
+    "tools": {"tools", "client", "schemas", "settings", "database", "bookings"},
+    "server": {"server", "tools", "client", "schemas", "settings", "database", "sandbox", "__init__"},
     "sandbox": {"sandbox"},
 }
 
@@ -71,6 +73,7 @@ NOT_FILES = re.compile(
     r"|checks\.json$"  # written by the conformance suite into a temporary folder
     r"|claude_desktop_config\.json$"  # a client's configuration, on the user's machine
     r"|io\.github\.[\w.-]+/[\w.-]+$"  # a name in the MCP registry (namespace/server)
+    r"|.*node_modules"  # installed by tests/external/setup.sh, not part of the repository
     r"|(http|/|\.|~)|.*[{<*]"
 )
 OUR_FILES = [

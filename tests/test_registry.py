@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import pytest
 from jsonschema import Draft202012Validator
 from mcp.client import Client
+from mcp.server.mcpserver.exceptions import InvalidSignature
 from mcp.server.mcpserver.resolve import Resolve
 from pydantic import Field, ValidationError
 
@@ -215,3 +216,21 @@ def test_fast_path_validates_names_as_the_sdk_does(caplog: pytest.LogCaptureFixt
         to_mcp(spec, {"type": "object", "properties": {}}, {})
     assert sdk_warnings
     assert [r.getMessage() for r in caplog.records] == sdk_warnings
+
+
+async def with_a_bad_header(
+    ctx: Ctx,
+    user: Annotated[str, Field(description="User id", json_schema_extra={"x-mcp-header": "no spaces"})],
+) -> User:
+    """A tool whose argument names an HTTP header the SDK refuses."""
+    raise NotImplementedError
+
+
+def test_fast_path_checks_header_annotations_as_the_sdk_does() -> None:
+    spec = ToolSpec(with_a_bad_header, "users", "Bad header", READ)
+    with pytest.raises(InvalidSignature, match="x-mcp-header") as sdk:
+        sdk_tool(spec)
+    schema = {"type": "object", "properties": {"user": {"type": "string", "x-mcp-header": "no spaces"}}}
+    with pytest.raises(InvalidSignature, match="x-mcp-header") as fast:
+        to_mcp(spec, schema, {})
+    assert str(fast.value).split(":")[-1] == str(sdk.value).split(":")[-1]

@@ -4,12 +4,10 @@ records: everything a run produces is captured and searched."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,8 @@ import pytest
 from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from conftest import SandboxProcess, free_port, server_env
+from conftest import SandboxProcess, server_env, start_sandbox_process
+from mcp_helpers import iso
 
 pytestmark = pytest.mark.anyio
 
@@ -33,36 +32,14 @@ SECRETS = (TOKEN, MATON_KEY, AUTH_TOKEN, SIGNING_KEY, WRONG_KEY)
 @pytest.fixture(scope="module")
 def secret_sandbox() -> Iterator[SandboxProcess]:
     """A sandbox that accepts only our distinctive credentials, so a leak is unmistakable."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "calendly_mcp",
-            "sandbox",
-            "--port",
-            str(port),
-            "--token",
-            TOKEN,
-            "--maton-key",
-            MATON_KEY,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    box = SandboxProcess(f"http://127.0.0.1:{port}", process)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx2.get(f"{box.url}/_sandbox/info", timeout=1).raise_for_status()
-            break
-        except httpx2.HTTPError:
-            assert time.monotonic() < deadline, "sandbox did not start"
-            time.sleep(0.1)
+    box = start_sandbox_process("--token", TOKEN, "--maton-key", MATON_KEY)
+    process = box.process
     yield box
+    problems = box.spec_problems()
     process.terminate()
     _, stderr = process.communicate(timeout=10)
     assert not any(secret.encode() in stderr for secret in SECRETS), "the sandbox logged a secret"
+    assert problems is None, problems
 
 
 @asynccontextmanager
@@ -73,10 +50,6 @@ async def logged_server(env: dict[str, str], log: Path) -> AsyncIterator[Client]
     with log.open("a") as errlog:
         async with Client(stdio_client(params, errlog=errlog)) as client:
             yield client
-
-
-def iso(delta: timedelta) -> str:
-    return (datetime.now(UTC) + delta).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 async def exercise(client: Client, box: SandboxProcess, seen: list[str]) -> None:

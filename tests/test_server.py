@@ -100,6 +100,7 @@ def test_demo_prints_a_transcript() -> None:
     for i in calls:
         assert lines[i + 1].startswith(("  = ", "  refused: ")), lines[i : i + 2]
     assert "(America/New_York)" in out
+    assert "Error executing tool" not in out
     assert "Traceback" not in out + done.stderr
 
 

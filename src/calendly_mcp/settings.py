@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     calendly_mcp_timeout: float = Field(
         20.0, gt=0, le=300, description="seconds to wait for each upstream answer"
     )
+    # The booking record; None: the default file in the user's data directory (calendly_mcp.database).
+    calendly_mcp_database_url: str | None = Field(
+        None, description="sqlite:///path of the booking record; default: a file in the user's data directory"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -78,6 +82,24 @@ class Settings(BaseSettings):
         if not value.startswith(("https://", "http://")):
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("calendly_mcp_database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        # The value is never echoed back: a database URL may carry a password.
+        value = (value or "").strip()
+        if not value:
+            return None
+        scheme = value.split(":", 1)[0].split("+", 1)[0].lower()
+        if scheme in ("postgresql", "postgres"):
+            raise ValueError(
+                "PostgreSQL is not supported yet; use sqlite:///path/to/file.sqlite3, or unset it for the default file"
+            )
+        rest = value[len(scheme) :]
+        # sqlite:///relative, sqlite:////absolute, or sqlite:// (in memory): a host part means nothing here.
+        if scheme != "sqlite" or not rest.startswith("://") or rest[3:4] not in ("", "/"):
+            raise ValueError("give a sqlite:///path/to/file.sqlite3 URL, or unset it for the default file")
+        return value
 
     @property
     def mode(self) -> Mode:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from conftest import server_env
+from mcp_helpers import iso
 
 from .judges import INSPECTOR, REPO, Run, run
 
@@ -66,10 +67,6 @@ async def call(tmp_path: Path, tool: str, **arguments: str) -> dict[str, Any]:
     assert result["isError"] is False, result
     assert isinstance(result["structuredContent"], dict), result
     return result["structuredContent"]
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 async def test_tools_list_with_strict_portability_check(tmp_path: Path) -> None:

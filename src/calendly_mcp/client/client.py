@@ -307,6 +307,7 @@ class CalendlyClient:
                 retry_after=retry_after,
                 # Maton's connection API is never Calendly, whatever shape its answer has.
                 source="maton_ctrl" if ctrl else "calendly",
+                hint=self._calendly_401_hint() if status == 401 and not ctrl else None,
             )
         # Not Calendly's shape: the Maton gateway's own answer, or a proxy page. Show it, opaque.
         source = "maton_ctrl" if ctrl else "maton" if self.endpoint.mode == "gateway" else "calendly"
@@ -317,6 +318,20 @@ class CalendlyClient:
             source=source,
             retry_after=retry_after,
             hint=_maton_hint(status) if source == "maton" or (ctrl and status in (401, 429)) else None,
+        )
+
+    def _calendly_401_hint(self) -> str:
+        # Calendly's own 401 names the credential Calendly saw: in gateway mode that is the connection's
+        # grant (the gateway accepted MATON_API_KEY, or it would have answered itself), never our key.
+        if self.endpoint.mode == "gateway":
+            return (
+                "Calendly refused the Maton connection's authorization (MATON_API_KEY itself was accepted): "
+                "reconnect the account (create_connection, then open its URL), or set MATON_CONNECTION to "
+                "another ACTIVE connection (list_connections)."
+            )
+        return (
+            "Calendly refused CALENDLY_API_TOKEN: check it, or create a new personal access token in "
+            "Calendly (Integrations, API and webhooks)."
         )
 
 

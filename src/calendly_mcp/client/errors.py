@@ -78,14 +78,23 @@ class APIStatusError(APIError):
         retry_after: float | None = None,
         hint: str | None = None,
     ) -> None:
-        super().__init__(message, hint=hint if hint is not None else self.default_hint)
         self.status_code = status_code
         self.title = title
         self.details = details or []
         self.source = source
         self.retry_after = retry_after
+        super().__init__(message, hint=hint if hint is not None else self.fallback_hint())
+
+    def fallback_hint(self) -> str:
+        """What to do next when the answer itself says no more than its status."""
+        return self.default_hint
 
     def __str__(self) -> str:
+        return self.render(self.hint)
+
+    def render(self, hint: str) -> str:
+        """The text with `hint` as what to do next: a step matched on Calendly's words replaces the
+        status's general advice rather than following it, so the two never contradict each other."""
         who = _SOURCES.get(self.source, "Calendly")
         head = f"{who} answered {self.status_code}"
         if self.title:
@@ -99,8 +108,8 @@ class APIStatusError(APIError):
             if code and code != text:
                 line += f" ({code})"
             parts.append(line)
-        if self.hint:
-            parts.append(self.hint)
+        if hint:
+            parts.append(hint)
         return "\n".join(parts)
 
 
@@ -112,6 +121,15 @@ class BadRequestError(APIStatusError):
     status_code = 400
     default_hint = "Fix the arguments named above and call again."
 
+    def fallback_hint(self) -> str:
+        if self.details:
+            return self.default_hint
+        # Calendly's bare 400 names nothing: "the arguments named above" would point at nothing.
+        return (
+            "Calendly named no cause. Check that every id is one this account can see (list it first), "
+            "that the time window is one the tool accepts, and that every required field is given."
+        )
+
 
 class AuthenticationError(APIStatusError):
     status_code = 401
@@ -122,8 +140,11 @@ class AuthenticationError(APIStatusError):
 
 class PermissionDeniedError(APIStatusError):
     status_code = 403
+    # Most 403s are about rights, not the plan ("not in your organization", "not allowed to cancel this
+    # event"); where the plan is the cause Calendly says "upgrade", and explain() then says so instead.
     default_hint = (
-        "The account or plan does not allow this; an upgrade or another user's rights may be needed."
+        "This user may not do this: it may need an organization admin's or owner's rights, or the resource "
+        "belongs to someone else."
     )
 
 
@@ -146,8 +167,8 @@ class RateLimitError(APIStatusError):
     status_code = 429
     default_hint = "Rate limited; wait before calling again."
 
-    def __str__(self) -> str:
-        text = super().__str__()
+    def render(self, hint: str) -> str:
+        text = super().render(hint)
         if self.retry_after is not None:
             text += f" Retry after about {round(self.retry_after)} s."
         return text
@@ -156,6 +177,12 @@ class RateLimitError(APIStatusError):
 class InternalServerError(APIStatusError):
     status_code = 500
     default_hint = "Calendly failed on its side; try again shortly."
+
+    def fallback_hint(self) -> str:
+        # A 5xx from Maton's own services is not Calendly's failure; blaming Calendly sends the reader
+        # to the wrong status page.
+        who = {"maton": "The Maton gateway", "maton_ctrl": "Maton's connection API"}.get(self.source)
+        return f"{who} failed on its side; try again shortly." if who else self.default_hint
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

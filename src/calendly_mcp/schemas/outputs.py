@@ -284,3 +284,12 @@ class BusyRow(BaseModel):
     start_local: str = Field(description=LOCAL)
     end_local: str = Field(description=LOCAL)
     event: str | None = Field(None, description="Scheduled event URI, for type calendly")
+
+
+class Booked(ZonedInvitee):
+    """What a booking answers: the invitee booked, and whether that booking was made by this call."""
+
+    already_booked: bool = Field(
+        description="True: this invitee already had this meeting (a repeated request); nothing new was booked"
+    )
+    note: str | None = Field(None, description="How the existing booking was found, when already_booked")

@@ -6,15 +6,20 @@ from collections.abc import AsyncGenerator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Literal
 
-from mcp.server.mcpserver import MCPServer
-from pydantic import SecretStr
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.server.mcpserver.tools.base import Tool
+from mcp.types import CallToolResult, InputRequiredResult
+from pydantic import SecretStr, ValidationError
 
 from calendly_mcp import __version__
 from calendly_mcp.client.client import CalendlyClient, Endpoint, HttpPool
+from calendly_mcp.database import Database
 from calendly_mcp.settings import Settings
 from calendly_mcp.tools import _manifest, registry
 from calendly_mcp.tools._base import AppState
 from calendly_mcp.tools._mcp import to_mcp
+from calendly_mcp.tools._wording import argument_errors
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -30,6 +35,34 @@ INSTRUCTIONS = (
 )
 
 
+class CalendlyServer(MCPServer[AppState]):
+    """The SDK's server, with every tool failure worded for the model that reads it.
+
+    The SDK puts "Error executing tool X: " before each tool error, and answers refused arguments with
+    pydantic's report. Both are rewritten here, in the one place every call passes: the model reads our
+    text first, and nothing of the validator's internals.
+    """
+
+    def __init__(self, *, tools: list[Tool], **options: Any) -> None:
+        super().__init__(tools=tools, **options)
+        self._input_schemas = {tool.name: tool.parameters for tool in tools}
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[AppState, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except UnexpectedToolError:
+            raise  # a crash: the SDK logs it with its traceback and tells the model nothing more
+        except ToolError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, ValidationError):
+                # `from cause`: the SDK then logs only the names of the refused arguments, not their values.
+                raise ToolError(argument_errors(cause, self._input_schemas.get(name, {}))) from cause
+            text = str(exc).removeprefix(f"Error executing tool {name}: ")
+            raise ToolError(text) from cause
+
+
 def sandbox_settings(settings: Settings, url: str) -> Settings:
     """Point the settings at an embedded sandbox, through its Maton gateway, with its documented key."""
     from calendly_mcp.sandbox import SANDBOX_MATON_KEY
@@ -41,6 +74,9 @@ def sandbox_settings(settings: Settings, url: str) -> Settings:
             "maton_connection": None,
             "maton_gateway_url": url,
             "maton_ctrl_url": url,
+            # The embedded sandbox's meetings live and die with the process: so does their record, kept
+            # out of the user's real one.
+            "calendly_mcp_database_url": "sqlite://",
         }
     )
 
@@ -71,7 +107,10 @@ def build_server(
                 active = sandbox_settings(settings, box.url)
             pool = HttpPool(active)
             stack.push_async_callback(pool.aclose)
-            yield AppState(client=CalendlyClient(Endpoint.from_settings(active), pool), settings=active)
+            database = Database.from_settings(active)  # opens nothing until the first booking
+            stack.callback(database.close)
+            client = CalendlyClient(Endpoint.from_settings(active), pool)
+            yield AppState(client=client, settings=active, database=database)
 
     manifest = _manifest.load()
     tools: list[Any] = []
@@ -80,8 +119,8 @@ def build_server(
         if known is None:
             raise _manifest.ManifestError(f"{spec.name} is not in the tool manifest: run `make snapshots`")
         tools.append(to_mcp(spec, known["inputSchema"], known["outputSchema"]))
-    return MCPServer(
-        "calendly",
+    return CalendlyServer(
+        name="calendly",
         title="Calendly",
         instructions=INSTRUCTIONS,
         version=__version__,

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from calendly_mcp.client.client import JSON, CalendlyClient
 from calendly_mcp.client.errors import InvalidResponseError
+from calendly_mcp.database import Database
 from calendly_mcp.schemas.outputs import Page
 from calendly_mcp.schemas.resources import Collection
 from calendly_mcp.settings import Settings
@@ -25,10 +26,12 @@ H = TypeVar("H", bound=Handler)
 
 @dataclass(frozen=True)
 class AppState:
-    """Lives for the whole process (the MCP lifespan): one client, one connection pool."""
+    """Lives for the whole process (the MCP lifespan): one client, one connection pool, one database
+    connection (opened on the first booking)."""
 
     client: CalendlyClient
     settings: Settings
+    database: Database
 
 
 Ctx = Context[AppState, Any]

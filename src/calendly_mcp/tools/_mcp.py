@@ -161,8 +161,15 @@ def description(fn: Handler) -> str:
     return " ".join((fn.__doc__ or "").split())
 
 
-# What to do next, for the Calendly answers a model meets most (matched on Calendly's own words).
+# What to do next, for the Calendly answers a model meets most (matched on Calendly's own words, its
+# message and each detail's parameter, message and code). The first match replaces the status's general
+# hint: a second cancellation is "nothing to do", not "nothing to do" after "upgrade the plan".
 _NEXT_STEPS: tuple[tuple[str, str], ...] = (
+    (
+        "page_token",
+        "The page_token is stale or from another list (or other filters): call again without page_token "
+        "to start from the first page.",
+    ),
     (
         "already_filled",
         "That start time is no longer offered: call list_event_type_available_times and pick a slot it returns.",
@@ -172,8 +179,14 @@ _NEXT_STEPS: tuple[tuple[str, str], ...] = (
         "Use a location kind the event type offers (get_event_type shows its locations).",
     ),
     ("already canceled", "Nothing to do: the meeting is already canceled."),
-    ("in the past", "Meetings that have already started cannot be canceled."),
-    ("paid calendly plans", "This needs a paid Calendly plan: upgrade the account."),
+    # Calendly's exact words for a meeting that has started: a bare "in the past" would also match a
+    # booking or window refusal, where "cannot be canceled" is false.
+    ("event in the past", "Meetings that have already started cannot be canceled."),
+    # "Please upgrade your Calendly account to ...", "only available on paid Calendly plans. Upgrade ...".
+    (
+        "upgrade",
+        "This needs a higher Calendly plan (named above): upgrade the account; calling again will not help.",
+    ),
     (
         "hook with this url already exists",
         "A subscription for this URL exists: find it with list_webhook_subscriptions.",
@@ -184,13 +197,16 @@ _NEXT_STEPS: tuple[tuple[str, str], ...] = (
 
 def explain(error: CalendlyMcpError) -> str:
     """The text a model reads for a failure: what failed, Calendly's words, and what to do next."""
-    text = str(error)
     if isinstance(error, APIStatusError):
-        words = " ".join([error.message, *(str(d) for d in error.details)]).lower()
+        said = [
+            error.message,
+            *(str(d.get(k) or "") for d in error.details for k in ("parameter", "message", "code")),
+        ]
+        words = " ".join(said).lower()
         for marker, step in _NEXT_STEPS:
             if marker in words:
-                return f"{text}\n{step}"
-    return text
+                return error.render(step)
+    return str(error)
 
 
 def compact_schema(schema: Schema) -> Schema:

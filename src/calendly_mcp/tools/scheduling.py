@@ -1,4 +1,4 @@
-"""Scheduling: book a meeting through Calendly's Scheduling API (POST /invitees)."""
+"""Scheduling: book a meeting through Calendly's Scheduling API (POST /invitees), once (tools/_booking.py)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from pydantic import Field
 from calendly_mcp.client import ids
 from calendly_mcp.client.client import JSON
 from calendly_mcp.client.errors import InvalidInputError
-from calendly_mcp.schemas.inputs import Email, EventTypeId, LocationKind, Time, Timezone
-from calendly_mcp.schemas.resources import EventType, Invitee, Resource
-from calendly_mcp.tools._base import CREATE, Ctx, Toolset, client, iso_utc, parse
+from calendly_mcp.schemas.inputs import Email, EventTypeId, LocationKind, PersonName, Time, Timezone
+from calendly_mcp.schemas.outputs import Booked, local
+from calendly_mcp.schemas.resources import EventType, Resource
+from calendly_mcp.tools._base import CREATE, Ctx, Toolset, client, iso_utc, parse, state
+from calendly_mcp.tools._booking import book_once
+from calendly_mcp.tools._scope import caller_zone
 
 TOOLS = Toolset("scheduling")
 
 # Kinds whose `location` text Calendly requires (API-FACTS, "Booking").
 NEEDS_LOCATION_TEXT = frozenset({"physical", "outbound_call", "ask_invitee", "custom"})
-
-Name = Annotated[str | None, Field(min_length=1, max_length=200)]
 
 
 @TOOLS.tool("Book a meeting", CREATE)
@@ -29,9 +30,9 @@ async def create_event_invitee(
     start_time: Annotated[Time, Field(description="An offered slot (list_event_type_available_times)")],
     email: Annotated[Email, Field(description="Invitee e-mail")],
     timezone: Annotated[Timezone, Field(description="Invitee's IANA time zone")],
-    name: Annotated[Name, Field(description="Full name (or first_name)")] = None,
-    first_name: Annotated[Name, Field(description="Given name")] = None,
-    last_name: Annotated[Name, Field(description="Family name")] = None,
+    name: Annotated[PersonName, Field(description="Full name (or first_name)")] = None,
+    first_name: Annotated[PersonName, Field(description="Given name")] = None,
+    last_name: Annotated[PersonName, Field(description="Family name")] = None,
     location_kind: Annotated[
         LocationKind | None, Field(description="One of the event type's location kinds")
     ] = None,
@@ -44,8 +45,8 @@ async def create_event_invitee(
         Field(max_length=50, description="Answers keyed by exact question text"),
     ] = None,
     guests: Annotated[list[Email] | None, Field(max_length=10, description="Guest e-mails")] = None,
-) -> Invitee:
-    """Book a meeting in an offered slot; Calendly e-mails the invitee. Never repeated by the server."""
+) -> Booked:
+    """Book a meeting in an offered slot; Calendly e-mails the invitee. Asked again, answers the same meeting."""
     if start_time <= datetime.now(UTC):
         raise InvalidInputError(
             f"start_time {iso_utc(start_time)} is not in the future",
@@ -80,15 +81,16 @@ async def create_event_invitee(
         ]
     if guests:
         body["event_guests"] = guests
-    answer = await api.post(
-        "/invitees",
-        body,
-        check=(
-            f"Call list_scheduled_events with invitee_email={email} and min_start_time={iso_utc(start_time)} "
-            "to see whether the meeting was booked before trying again."
-        ),
+    check = (
+        "Calling create_event_invitee again with the same event_type, start_time and email is safe: it answers "
+        f"the meeting if this booking went through. Or call list_scheduled_events with invitee_email={email} "
+        f"and min_start_time={iso_utc(start_time)} to see."
     )
-    return parse(Resource[Invitee], answer).resource
+    found = await book_once(
+        api, state(ctx).database, offered, start_time, email, lambda: api.post("/invitees", body, check=check)
+    )
+    zone = await caller_zone(api)
+    return Booked(**dict(found), created_local=local(found.created_at, zone), zone=zone.key)
 
 
 def _check_against(event_type: EventType, location_kind: str | None, answers: dict[str, Any]) -> None:
