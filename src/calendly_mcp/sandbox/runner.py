@@ -121,20 +121,41 @@ async def running_sandbox(
         yield RunningSandbox(url=url, app=app)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, config: SandboxConfig | None = None) -> None:
-    """Serve a sandbox until interrupted (the `calendly-mcp sandbox` command)."""
+class _AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that prints a line on stderr once it is up."""
+
+    def __init__(self, config: uvicorn.Config, announce: str) -> None:
+        super().__init__(config)
+        self.announce = announce
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            print(self.announce, file=sys.stderr, flush=True)
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    config: SandboxConfig | None = None,
+    *,
+    sock: socket.socket | None = None,
+) -> None:
+    """Serve a sandbox until interrupted (the `calendly-mcp sandbox` command); says where once it is up.
+
+    `sock`, when given, is a socket already listening on host (its port wins over `port`). Ctrl-C stops it
+    gracefully and then raises KeyboardInterrupt, as uvicorn does.
+    """
     config = config or SandboxConfig()
     app = create_app(config)
-    sock = _bind(host, port)
+    sock = sock or _bind(host, port)
     url = _url(host, sock)
-    print(
+    announce = (
         f"Calendly sandbox at {url} (Calendly API at /, Calendly token {config.shown(config.calendly_token)!r}; "
         f"Maton gateway at {url}/calendly and connections at {url}/connections, "
-        f"Maton key {config.shown(config.maton_key)!r}; controls at {url}/_sandbox/)",
-        file=sys.stderr,
-        flush=True,
+        f"Maton key {config.shown(config.maton_key)!r}; controls at {url}/_sandbox/; Ctrl-C stops)"
     )
     try:
-        uvicorn.Server(_uvicorn_config(app, host, sock)).run(sockets=[sock])
+        _AnnouncingServer(_uvicorn_config(app, host, sock), announce).run(sockets=[sock])
     finally:
         sock.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Literal
 
@@ -82,13 +82,22 @@ def sandbox_settings(settings: Settings, url: str) -> Settings:
 
 
 def build_server(
-    settings: Settings, *, sandbox: bool = False, log_level: LogLevel = "WARNING"
+    settings: Settings,
+    *,
+    sandbox: bool = False,
+    log_level: LogLevel = "WARNING",
+    on_close: Callable[[], None] | None = None,
 ) -> MCPServer[AppState]:
-    """The MCP server with the tools the settings select; `sandbox` serves them against an embedded one."""
+    """The MCP server with the tools the settings select; `sandbox` serves them against an embedded one.
+
+    `on_close` is called once the lifespan has closed everything it opened (the sandbox, the HTTP pool).
+    """
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[AppState]) -> AsyncGenerator[AppState]:
         async with AsyncExitStack() as stack:
+            if on_close is not None:
+                stack.callback(on_close)  # first in, so last out
             active = settings
             if sandbox:
                 # Imported here: the sandbox (and uvicorn) load only when used.

@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
-from typing import Any
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
@@ -38,18 +39,79 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+MAX_PORT = 65535
+
+
+class _Parser(argparse.ArgumentParser):
+    """One line on stderr for a usage error, and an epilog computed only when --help asks for it."""
+
+    epilog_factory: Callable[[], str] | None = None
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}; try `{self.prog} --help`\n")
+
+    def format_help(self) -> str:
+        if self.epilog_factory is not None and self.epilog is None:
+            self.epilog = self.epilog_factory()
+        return super().format_help()
+
+
+def _help_epilog() -> str:
+    """The environment variables (from the settings model) and the toolsets (from the registry)."""
+    import textwrap
+
+    from calendly_mcp.settings import variables
+    from calendly_mcp.tools.registry import DEFAULT, NAMES
+
+    rows = variables()
+    width = max(len(v.name) for v in rows)
+    lines = ["environment variables (also read from ./.env):"]
+    for v in rows:
+        default = f" [default: {v.default}]" if v.default is not None else ""
+        lines.append(f"  {v.name:<{width}}  {v.description}{default}")
+    default = "every toolset" if set(DEFAULT) == set(NAMES) else ", ".join(DEFAULT)
+    toolsets = f"{', '.join(NAMES)}; `default` ({default}) and `all` combine with them."
+    lines += [
+        "",
+        "toolsets (--toolsets or CALENDLY_MCP_TOOLSETS, a comma list):",
+        *textwrap.wrap(toolsets, 100, initial_indent="  ", subsequent_indent="  "),
+        "",
+        "One credential is needed: MATON_API_KEY (Maton gateway) or CALENDLY_API_TOKEN (direct);",
+        "`calendly-mcp check` tells which is in force; `--sandbox` needs none.",
+    ]
+    return "\n".join(lines)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-{MAX_PORT}; 0 picks a free one)")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="calendly-mcp",
         description="An MCP server for Calendly (Maton gateway or direct).",
         argument_default=argparse.SUPPRESS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.epilog_factory = _help_epilog
     parser.add_argument("--version", action="version", version=f"calendly-mcp {__version__}")
     _common_flags(parser)
     _serve_flags(parser)  # `calendly-mcp --sandbox` works without the word `serve`
     sub = parser.add_subparsers(dest="command")
 
-    serve = sub.add_parser("serve", help="serve the tools (default)", argument_default=argparse.SUPPRESS)
+    serve = sub.add_parser(
+        "serve",
+        help="serve the tools (default)",
+        argument_default=argparse.SUPPRESS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.epilog_factory = _help_epilog
     _common_flags(serve)
     _serve_flags(serve)
 
@@ -79,7 +141,7 @@ def _common_flags(parser: argparse.ArgumentParser) -> None:
 
 def _address_flags(parser: argparse.ArgumentParser, *, port: int) -> None:
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help=f"port to listen on (default {port})")
+    parser.add_argument("--port", type=_port, help=f"port to listen on (default {port}; 0: a free one)")
 
 
 def _serve_flags(parser: argparse.ArgumentParser) -> None:
@@ -119,42 +181,48 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     # stderr only: on stdio, stdout carries nothing but protocol messages.
     logging.basicConfig(stream=sys.stderr, level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
-    if args.command == "sandbox":
-        from calendly_mcp.sandbox import SandboxConfig, serve
+    from calendly_mcp.server.http import CannotServe
 
-        config = SandboxConfig()
-        if args.token:
-            config.calendly_token = args.token
-        if args.maton_key:
-            config.maton_key = args.maton_key
-        serve(args.host, args.port, config)
-        return
+    try:
+        sys.exit(_run(args))
+    except CannotServe as exc:
+        sys.exit(f"calendly-mcp: {exc}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The chosen command; returns the exit code (130 after Ctrl-C on a server)."""
+    if args.command == "sandbox":
+        return _run_sandbox(args)
     if args.command == "demo":
         from calendly_mcp.server.demo import run_demo
 
         run_demo()
-        return
+        return 0
 
     settings = _load_settings(args)
     if args.command == "check":
         from calendly_mcp.server.check import run_check
 
-        sys.exit(run_check(settings, sandbox=args.sandbox))
+        return run_check(settings, sandbox=args.sandbox)
 
     from calendly_mcp.server.app import build_server
     from calendly_mcp.tools.registry import SelectionError
 
+    lifespan_closed = threading.Event()
     try:
-        server = build_server(settings, sandbox=args.sandbox, log_level=args.log_level)
+        server = build_server(
+            settings, sandbox=args.sandbox, log_level=args.log_level, on_close=lifespan_closed.set
+        )
     except SelectionError as exc:
         sys.exit(f"calendly-mcp: {exc}")
     if args.transport == "stdio":
-        server.run()
-        return
+        from calendly_mcp.server.stdio import run_stdio
+
+        return run_stdio(server, lifespan_closed)
     from calendly_mcp.server.http import RefusedToServe, serve_http
 
     try:
-        serve_http(
+        return serve_http(
             server,
             args.transport,
             args.host,
@@ -165,6 +233,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     except RefusedToServe as exc:
         sys.exit(f"calendly-mcp: {exc}")
+
+
+def _run_sandbox(args: argparse.Namespace) -> int:
+    from calendly_mcp.sandbox import SandboxConfig, serve
+    from calendly_mcp.server.http import INTERRUPTED, listen
+
+    config = SandboxConfig()
+    if args.token:
+        config.calendly_token = args.token
+    if args.maton_key:
+        config.maton_key = args.maton_key
+    sock = listen(args.host, args.port)
+    try:
+        serve(args.host, sock.getsockname()[1], config, sock=sock)
+    except KeyboardInterrupt:  # after a graceful shutdown, as uvicorn does
+        return INTERRUPTED
+    return 0
 
 
 def _load_settings(args: argparse.Namespace):  # -> Settings, imported lazily with pydantic-settings

@@ -5,23 +5,37 @@ Imported only when an HTTP transport is asked for: stdio never loads uvicorn.
 
 from __future__ import annotations
 
+import errno
 import hmac
 import ipaddress
 import json
+import socket
+import sys
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import SecretStr
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+if TYPE_CHECKING:
+    import uvicorn
+
 HttpTransport = Literal["sse", "streamable-http"]
 LOOPBACK_NAMES = {"localhost"}
+MAX_PORT = 65535
+INTERRUPTED = 130  # 128 + SIGINT: what a shell reports after Ctrl-C
+# Open streams (a client's GET /mcp, an SSE session) get this long to close after Ctrl-C or SIGTERM.
+GRACEFUL_SHUTDOWN_SECONDS = 5
 
 
 class RefusedToServe(Exception):
     """The requested HTTP setup would be unsafe; the message says what to change."""
+
+
+class CannotServe(Exception):
+    """The server cannot listen (or start); the message says why, in one line."""
 
 
 def is_loopback(host: str) -> bool:
@@ -111,10 +125,77 @@ def build_http_app(
     return BearerAuth(app, auth_token) if auth_token is not None else app
 
 
-def serve_http(
-    server: MCPServer[Any], transport: HttpTransport, host: str, port: int, **options: Any
-) -> None:
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: a free one), or CannotServe saying why in one line."""
+    if not 0 <= port <= MAX_PORT:  # getaddrinfo would wrap 99999 round to 34463
+        raise CannotServe(f"{port} is not a port number (0-{MAX_PORT}; 0 picks a free one)")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        raise CannotServe(f"cannot listen on {host} port {port}: {exc}") from None
+    # IPv4 first: `localhost` then listens where clients that try 127.0.0.1 find it.
+    family, kind, proto, _, address = sorted(infos, key=lambda info: info[0] != socket.AF_INET)[0]
+    # With proto given (not 0), asyncio turns Nagle off on accepted connections; small answers would
+    # otherwise wait ~40 ms for a delayed ACK.
+    sock = socket.socket(family, kind, proto or socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+        sock.setblocking(False)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise CannotServe(f"port {port} on {host} is in use (pick another with --port)") from None
+        raise CannotServe(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
+    return sock
+
+
+def base_url(host: str, sock: socket.socket) -> str:
+    port = sock.getsockname()[1]
+    return f"http://[{host.strip('[]')}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def serve_http(server: MCPServer[Any], transport: HttpTransport, host: str, port: int, **options: Any) -> int:
+    """Serve until Ctrl-C or SIGTERM; says on stderr where, once it listens. Returns the exit code."""
     import uvicorn
 
     app = build_http_app(server, transport, host=host, **options)
-    uvicorn.run(app, host=host, port=port, log_level="warning", log_config=None, server_header=False)
+    sock = listen(host, port)
+    url = base_url(host, sock)
+    where = f"streamable HTTP at {url}/mcp" if transport == "streamable-http" else f"SSE at {url}/sse"
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=sock.getsockname()[1],
+        log_level="warning",
+        log_config=None,
+        access_log=False,  # docs/privacy.md: no access log, even at --log-level DEBUG
+        server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
+    return run_uvicorn(config, sock, f"calendly-mcp: serving {where} (Ctrl-C stops)")
+
+
+def run_uvicorn(config: uvicorn.Config, sock: socket.socket, announce: str) -> int:
+    """Run uvicorn on an already bound socket, print `announce` once it is up; 0, or 130 after Ctrl-C."""
+    import uvicorn
+
+    class Announcing(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                print(announce, file=sys.stderr, flush=True)
+
+    runner = Announcing(config)
+    try:
+        runner.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shuts down on SIGINT, then raises it again
+        return INTERRUPTED
+    except SystemExit:  # uvicorn exits this way when the app's startup fails
+        if runner.started:
+            raise
+        raise CannotServe("the server did not start (see the messages above)") from None
+    finally:
+        sock.close()
+    return 0
