@@ -131,6 +131,13 @@ class Controls:
                         users[user].uri: ident
                         for user, ident in simplest_bookable(store.event_types()).items()
                     },
+                    # -- area: no_shows
+                    # -- area: links
+                    # -- area: event_type_admin
+                    # -- area: organization_admin
+                    # -- area: groups_audit
+                    # -- area: forms_recaps
+                    # -- area: contacts
                 },
                 "inbox_url": f"{str(request.base_url).rstrip('/')}/_sandbox/inbox/{{name}}",
                 "rules": {

@@ -17,7 +17,18 @@ from calendly_mcp.tools import (
 )
 from calendly_mcp.tools._base import Toolset, ToolSpec
 
-AREAS = (users, event_types, events, scheduling, availability, organization, webhooks, connections)
+AREAS = (
+    users,
+    event_types,
+    events,
+    scheduling,
+    availability,
+    organization,
+    webhooks,
+    connections,
+    # -- areas added since, one line each: event_type_admin, organization_admin, groups, audit,
+    # routing_forms, recaps, contacts, data_compliance
+)
 TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)
 NAMES = tuple(toolset.name for toolset in TOOLSETS)

@@ -508,3 +508,17 @@ class State:
     webhooks: dict[str, WebhookSubscription] = field(default_factory=dict[str, WebhookSubscription])
     # Connections created through Maton's API since the seed: it numbers their ids, so they repeat per run.
     connections_created: int = 0
+    # The areas added since: one field each (with a default), records in the area's own module.
+    # -- area: no_shows
+
+    # -- area: links
+
+    # -- area: event_type_admin
+
+    # -- area: organization_admin
+
+    # -- area: groups_audit
+
+    # -- area: forms_recaps
+
+    # -- area: contacts

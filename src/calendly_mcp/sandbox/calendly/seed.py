@@ -501,4 +501,11 @@ def build_state(now: datetime) -> State:
         connections={connection.connection_id: connection for connection in connections},
         seeded_at=now,
         busy_blocks=[block for person in PEOPLE for block in _external_blocks(person, now)],
+        # -- area: no_shows
+        # -- area: links
+        # -- area: event_type_admin
+        # -- area: organization_admin
+        # -- area: groups_audit
+        # -- area: forms_recaps
+        # -- area: contacts
     )

@@ -209,6 +209,20 @@ class Store:
     def remove_connection(self, ident: str) -> Connection | None:
         return self._state.connections.pop(ident, None)
 
+    # -- area: no_shows
+
+    # -- area: links
+
+    # -- area: event_type_admin
+
+    # -- area: organization_admin
+
+    # -- area: groups_audit
+
+    # -- area: forms_recaps
+
+    # -- area: contacts
+
 
 def _event_type_key(field: str) -> Callable[[EventType], tuple[str | int | datetime, str]]:
     def key(et: EventType) -> tuple[str | int | datetime, str]:

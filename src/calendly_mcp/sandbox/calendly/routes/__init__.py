@@ -9,7 +9,16 @@ from . import availability, event_types, events, organization, scheduling, users
 from .shared import CalendlyAPI
 
 # One module per area, as the project's tools are organized; each declares its own routes.
-AREAS = (users, organization, event_types, events, scheduling, availability, webhooks)
+AREAS = (
+    users,
+    organization,
+    event_types,
+    events,
+    scheduling,
+    availability,
+    webhooks,
+    # -- areas added since, one line each
+)
 
 
 def calendly_routes(sandbox: Sandbox) -> list[Route]:
