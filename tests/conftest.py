@@ -64,6 +64,10 @@ class SandboxProcess:
     def clear_requests(self) -> None:
         httpx2.delete(f"{self.url}/_sandbox/requests").raise_for_status()
 
+    def set_plan(self, plan: str) -> None:
+        """Move the organization to another Calendly plan until the next reset (seeded: enterprise)."""
+        httpx2.post(f"{self.url}/_sandbox/plan", json={"plan": plan}).raise_for_status()
+
     def fault(self, **fault: Any) -> None:
         httpx2.post(f"{self.url}/_sandbox/faults", json=fault).raise_for_status()
 

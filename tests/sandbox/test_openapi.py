@@ -97,7 +97,7 @@ async def test_organization_and_memberships(direct: httpx2.AsyncClient) -> None:
     owner = await me(direct)
     org = owner["current_organization"]
     body = await check(direct, f"/organizations/{org.rsplit('/', 1)[1]}", 200)
-    assert body["resource"]["plan"] == "professional"
+    assert body["resource"]["plan"] == "enterprise"
     await check(direct, "/organizations/ZZZZZZZZZZZZZZZZ", 404)
     members = await walk(direct, "/organization_memberships", {"organization": org, "count": 2})
     assert len(members) >= 3

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .calendly.booking import NEEDS_VALUE
+from .calendly.error_bodies import PLANS
 from .calendly.records import EventType, User, id_from_uri
 from .calendly.slots import AVAILABLE_TIMES_MAX_DAYS, BUSY_TIMES_MAX_DAYS, slot_step
 from .core import Sandbox
@@ -29,6 +30,19 @@ class Controls:
     async def reset(self, request: Request) -> Response:
         self.sandbox.reset()
         return JSONResponse({"reset": True, "seeded_at": self.sandbox.store.seeded_at().isoformat()})
+
+    async def plan(self, request: Request) -> Response:
+        """Move the organization to another plan (`{"plan": "standard"}`), to see the plan gates; a reset
+        restores the seeded Enterprise plan."""
+        try:
+            body: Any = await request.json()
+        except ValueError:
+            return _problem(400, "the body must be JSON")
+        plan = body.get("plan") if isinstance(body, dict) else None  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        if plan not in PLANS:
+            return _problem(400, f"plan must be one of {', '.join(PLANS)}")
+        self.sandbox.store.organization().plan = str(plan)  # pyright: ignore[reportUnknownArgumentType]
+        return JSONResponse({"plan": plan})
 
     async def requests(self, request: Request) -> Response:
         return JSONResponse([record.to_json() for record in self.sandbox.requests])
@@ -206,6 +220,7 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
     controls = Controls(sandbox)
     return [
         Route("/_sandbox/reset", controls.reset, methods=["POST"]),
+        Route("/_sandbox/plan", controls.plan, methods=["POST"]),
         Route("/_sandbox/requests", controls.requests, methods=["GET"]),
         Route("/_sandbox/requests", controls.clear_requests, methods=["DELETE"]),
         Route("/_sandbox/faults", controls.faults, methods=["GET"]),

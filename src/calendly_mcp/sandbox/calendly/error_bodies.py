@@ -43,6 +43,18 @@ def permission_denied(message: str = "You do not have permission to access this 
     return CalendlyError(403, "Permission Denied", message)
 
 
+# Calendly's plans, cheapest first (OrganizationPlan in the spec).
+PLANS = ("basic", "essentials", "standard", "professional", "teams", "enterprise")
+
+
+def plan_required(feature: str, minimum: str) -> CalendlyError:
+    """Calendly's refusal of a feature the organization's plan does not include."""
+    return permission_denied(
+        f"{feature} is only available on the Calendly {minimum.capitalize()} plan and above. "
+        "Upgrade your plan to access this feature."
+    )
+
+
 def not_found() -> CalendlyError:
     return CalendlyError(404, "Resource Not Found", "The server could not find the requested resource.")
 

@@ -431,7 +431,8 @@ def build_state(now: datetime) -> State:
     organization = Organization(
         uuid=legacy_id("organization:northwind"),
         name="Northwind Studio",
-        plan="professional",
+        # Enterprise: every API area works; tests of plan gates move the plan down (POST /_sandbox/plan).
+        plan="enterprise",
         stage="paid",
         created_at=org_created,
         updated_at=now - timedelta(days=30),

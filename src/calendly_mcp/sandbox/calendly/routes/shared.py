@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ...core import CALLER_KEY, Sandbox
-from ..error_bodies import CalendlyError, invalid_argument, not_found, permission_denied
+from ..error_bodies import PLANS, CalendlyError, invalid_argument, not_found, permission_denied, plan_required
 from ..pagination import paginate
 from ..params import Query
 from ..records import Invitee, JSONDict, ScheduledEvent, User, id_from_uri
@@ -53,6 +53,11 @@ class CalendlyAPI:
         return JSONResponse(
             {"collection": [render(item) for item in page.items], "pagination": page.pagination}
         )
+
+    def require_plan(self, minimum: str, feature: str) -> None:
+        """403 unless the organization's plan is `minimum` or above (e.g. routing forms need Teams)."""
+        if PLANS.index(self.store.organization().plan) < PLANS.index(minimum):
+            raise plan_required(feature, minimum)
 
     # Scope parameters shared by the lists
 
