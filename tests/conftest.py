@@ -68,6 +68,10 @@ class SandboxProcess:
         """Move the organization to another Calendly plan until the next reset (seeded: enterprise)."""
         httpx2.post(f"{self.url}/_sandbox/plan", json={"plan": plan}).raise_for_status()
 
+    def grant_scopes(self, *scopes: str) -> None:
+        """Grant the credential only these OAuth scopes until the next reset (seeded: every scope)."""
+        httpx2.post(f"{self.url}/_sandbox/scopes", json={"scopes": list(scopes)}).raise_for_status()
+
     def fault(self, **fault: Any) -> None:
         httpx2.post(f"{self.url}/_sandbox/faults", json=fault).raise_for_status()
 
