@@ -295,5 +295,6 @@ async def test_a_missing_oauth_scope_is_named_with_how_to_grant_it(
     text = await fail(mcp, "list_scheduled_events")
     assert "403 Insufficient scope" in text
     assert "lacks the OAuth scope scheduled_events:read" in text
-    assert "CALENDLY_API_TOKEN" in text and "create_connection" in text
+    assert "CALENDLY_API_TOKEN" in text
+    assert "create_connection" in text
     assert "upgrade" not in text.lower()
