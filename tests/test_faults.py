@@ -205,7 +205,7 @@ async def server(sandbox_process: SandboxProcess, mode: Mode) -> AsyncIterator[S
         yield running
 
 
-_RETRY = re.compile(r"(GET|POST|DELETE) (\S+) failed \((\w+)\); retry (\d+) in ([\d.]+) s")
+_RETRY = re.compile(r"(GET|POST|PATCH|DELETE) (\S+) failed \((\w+)\); retry (\d+) in ([\d.]+) s")
 
 
 def retry_waits(log: str) -> dict[tuple[str, str], list[float]]:
@@ -309,6 +309,11 @@ async def effects(client: Client, world: World) -> dict[str, int]:
         "create_webhook_subscription": [h["callback_url"] for h in hooks["collection"]].count(url),
         "delete_webhook_subscription": int(gone.is_error and "404" in text_of(gone)),
     }
+    notes = next(c for c in CASES if c.tool == "update_meeting_recap").args(world)["summary_md"]
+    recap = await call(client, "get_meeting_recap", recap=world.ex("meeting_recap_to_update"))
+    found["update_meeting_recap"] = int(recap["summary_md"] == notes)
+    recap_gone = await client.call_tool("get_meeting_recap", {"recap": world.ex("meeting_recap_to_delete")})
+    found["delete_meeting_recap"] = found_deleted(recap_gone)
     if world.connections_before:
         connections = (await call(client, "list_connections"))["connections"]
         deleted = await client.call_tool("get_connection", {"connection_id": world.connection_to_delete})
