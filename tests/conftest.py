@@ -153,6 +153,8 @@ def server_env(mode: Mode | None, url: str | None, **extra: str) -> dict[str, st
     its booking record is the session's temporary one (even the default location is a temporary one)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MATON_", "CALENDLY_"))}
     env |= {"CALENDLY_MCP_DATABASE_URL": DATABASE_URL, "XDG_DATA_HOME": str(SESSION_DATA)}
+    # Every toolset, not only the default ones: the shared table (tests/cases.py) has a row for each tool.
+    env |= {"CALENDLY_MCP_TOOLSETS": "all"}
     if mode == "direct" and url:
         env |= {"CALENDLY_API_TOKEN": "sandbox-token", "CALENDLY_API_URL": url}
     elif mode == "gateway" and url:

@@ -309,6 +309,18 @@ async def effects(client: Client, world: World) -> dict[str, int]:
         "create_webhook_subscription": [h["callback_url"] for h in hooks["collection"]].count(url),
         "delete_webhook_subscription": int(gone.is_error and "404" in text_of(gone)),
     }
+    invited = await call(
+        client, "list_organization_invitations", organization=world.org, email=f"{world.tag}@example.com"
+    )
+    found["create_organization_invitation"] = len(invited["collection"])
+    revoked = await client.call_tool(
+        "get_organization_invitation", {"invitation": world.ex("invitation_to_revoke")}
+    )
+    found["revoke_organization_invitation"] = found_deleted(revoked)
+    removed = await client.call_tool(
+        "get_organization_membership", {"membership": world.ex("membership_to_remove")}
+    )
+    found["remove_organization_membership"] = found_deleted(removed)
     if world.connections_before:
         connections = (await call(client, "list_connections"))["connections"]
         deleted = await client.call_tool("get_connection", {"connection_id": world.connection_to_delete})
