@@ -239,9 +239,13 @@ class Store:
 
     def remove_member(self, member: User) -> None:
         """The user leaves the organization, and with them what the organization saw of theirs: their
-        event types, schedules, calendar blocks, user-scoped webhooks and the meetings only they host."""
+        event types, schedules, calendar blocks, user-scoped webhooks and the meetings only they host.
+        The sandbox has no other organization for them to act in, so their Maton connections fail."""
         state = self._state
         del state.users[member.uuid]
+        for connection in state.connections.values():
+            if connection.user == member.uuid:
+                connection.status, connection.user = "FAILED", None
         state.event_types = {k: et for k, et in state.event_types.items() if et.owner != member.uuid}
         state.schedules = {k: s for k, s in state.schedules.items() if s.user != member.uuid}
         state.busy_blocks = [block for block in state.busy_blocks if block.user != member.uuid]
