@@ -155,6 +155,20 @@ CASES: list[Case] = [
     # -- area: event_type_admin
 
     # -- area: organization_admin
+    Case("get_organization", lambda w: {"organization": w.org}, "GET", "/organizations/{org}"),
+    Case("get_user_availability_schedule", lambda w: {"schedule": w.ex("availability_schedule")}, "GET",
+         "/user_availability_schedules/{availability_schedule}"),
+    Case("get_organization_membership", lambda w: {"membership": w.ex("membership")}, "GET",
+         "/organization_memberships/{membership}"),
+    Case("list_organization_invitations", lambda w: {"organization": w.org}, "GET", "/organizations/{org}/invitations"),
+    Case("get_organization_invitation", lambda w: {"invitation": w.ex("invitation")}, "GET",
+         "/organizations/{org}/invitations/{invitation}"),
+    Case("create_organization_invitation", lambda w: {"email": f"{w.tag}@example.com", "organization": w.org},
+         "POST", "/organizations/{org}/invitations", check="list_organization_invitations"),
+    Case("revoke_organization_invitation", lambda w: {"invitation": w.ex("invitation_to_revoke")}, "DELETE",
+         "/organizations/{org}/invitations/{invitation_to_revoke}", check="get_organization_invitation"),
+    Case("remove_organization_membership", lambda w: {"membership": w.ex("membership_to_remove")}, "DELETE",
+         "/organization_memberships/{membership_to_remove}", check="get_organization_membership"),
 
     # -- area: groups_audit
 

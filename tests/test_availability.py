@@ -9,7 +9,7 @@ import pytest
 from mcp.client import Client
 
 from conftest import SandboxProcess
-from mcp_helpers import call, fail, iso, refused
+from mcp_helpers import call, fail, iso, refused, uid
 from test_scheduling import bookable, booking, window
 
 pytestmark = pytest.mark.anyio
@@ -190,3 +190,25 @@ async def test_refused_before_any_request(
     mcp: Client, sandbox: SandboxProcess, tool: str, args: dict[str, Any], expected: str
 ) -> None:
     assert expected in await refused(mcp, sandbox, tool, **args)
+
+
+async def test_get_availability_schedule_answers_the_whole_schedule(
+    mcp: Client, sandbox: SandboxProcess
+) -> None:
+    listed = (await call(mcp, "list_user_availability_schedules"))["collection"]
+    for schedule in listed:
+        got = await call(mcp, "get_user_availability_schedule", schedule=schedule["uri"])
+        assert got == schedule, "every rule, the date overrides too"
+        assert await call(mcp, "get_user_availability_schedule", schedule=uid(schedule["uri"])) == got
+    assert {rule["type"] for schedule in listed for rule in schedule["rules"]} >= {"wday"}
+    assert len([r for r in listed[0]["rules"] if r["type"] == "wday"]) == 7
+    colleague = next(u["uri"] for u in sandbox.info()["users"] if u["role"] == "admin")
+    theirs = (await call(mcp, "list_user_availability_schedules", user=colleague))["collection"][0]
+    assert (await call(mcp, "get_user_availability_schedule", schedule=theirs["uri"]))["user"] == colleague
+    assert "404" in await fail(
+        mcp, "get_user_availability_schedule", schedule="0000aaaa-0000-4000-8000-0000000000aa"
+    )
+    assert "not valid" in await refused(mcp, sandbox, "get_user_availability_schedule", schedule="../x")
+    assert "URI" in await refused(
+        mcp, sandbox, "get_user_availability_schedule", schedule="https://api.calendly.com/users/x"
+    )

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 from pydantic import ValidationError
 
+from calendly_mcp.schemas.organization_admin import Organization, OrganizationInvitation
 from calendly_mcp.schemas.resources import (
     AvailabilityInterval,
     AvailabilityRule,
@@ -127,6 +128,19 @@ PARSED: dict[str, type[CalendlyModel]] = {
     "ruby-client/organization_memberships_001.json": Collection[OrganizationMembership],
     "ruby-client/organization_memberships_002_page1.json": Collection[OrganizationMembership],
     "ruby-client/organization_memberships_002_page2.json": Collection[OrganizationMembership],
+    # the organization and its invitations
+    "calendlyr/organizations/retrieve.json": Resource[Organization],
+    "calendlyr/objects/organization.json": Organization,
+    "calendlyr/organizations/invite.json": Resource[OrganizationInvitation],
+    "calendlyr/organizations/list_invitations.json": Collection[OrganizationInvitation],
+    "calendlyr/organizations/list_invitations_page2.json": Collection[OrganizationInvitation],
+    "calendlyr/organizations/retrieve_invitation.json": Resource[OrganizationInvitation],
+    "calendlyr/objects/organizations/invitation.json": OrganizationInvitation,
+    "ruby-client/organization_invitation_001.json": Resource[OrganizationInvitation],
+    "ruby-client/organization_invitation_003_create.json": Resource[OrganizationInvitation],
+    "ruby-client/organization_invitations_001.json": Collection[OrganizationInvitation],
+    "ruby-client/organization_invitations_002_page1.json": Collection[OrganizationInvitation],
+    "ruby-client/organization_invitations_002_page2.json": Collection[OrganizationInvitation],
     # webhook subscriptions
     "calendlyr/webhooks/create.json": Resource[WebhookSubscription],
     "calendlyr/webhooks/list.json": Collection[WebhookSubscription],
@@ -197,14 +211,6 @@ NOT_PARSED: dict[str, str] = {
     "calendlyr/group_relationships/": "groups: not modelled",
     "calendlyr/objects/group.json": "groups: not modelled",
     "calendlyr/objects/groups/": "groups: not modelled",
-    "calendlyr/organizations/retrieve.json": "organization: not modelled",
-    "calendlyr/objects/organization.json": "organization: not modelled",
-    "calendlyr/organizations/invite.json": "organization invitations: not modelled",
-    "calendlyr/organizations/list_invitations.json": "organization invitations: not modelled",
-    "calendlyr/organizations/list_invitations_page2.json": "organization invitations: not modelled",
-    "calendlyr/organizations/retrieve_invitation.json": "organization invitations: not modelled",
-    "calendlyr/objects/organizations/invitation.json": "organization invitations: not modelled",
-    "ruby-client/organization_invitation": "organization invitations: not modelled",
     "calendlyr/outgoing_communications/": "outgoing communications: not modelled",
     "calendlyr/scheduling_links/": "scheduling links: not modelled",
     "ruby-client/schedule_link_001.json": "scheduling links: not modelled",

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from .calendly.booking import NEEDS_VALUE
 from .calendly.error_bodies import PLANS
+from .calendly.organization_admin_records import invitation_examples
 from .calendly.records import EventType, User, id_from_uri
 from .calendly.slots import AVAILABLE_TIMES_MAX_DAYS, BUSY_TIMES_MAX_DAYS, slot_step
 from .core import Sandbox
@@ -165,6 +166,7 @@ class Controls:
                     # -- area: links
                     # -- area: event_type_admin
                     # -- area: organization_admin
+                    **invitation_examples(organization, store.users(), store.schedules_of(owner.uuid)),
                     # -- area: groups_audit
                     # -- area: forms_recaps
                     **store.forms_recaps_examples(),

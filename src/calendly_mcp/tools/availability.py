@@ -18,7 +18,7 @@ from calendly_mcp.client import ids
 from calendly_mcp.client.errors import InvalidInputError
 from calendly_mcp.schemas.inputs import EventTypeId, Time, Timezone, UserArg
 from calendly_mcp.schemas.outputs import BusyRow, Day, Items, Slot, Slots, ZonedItems, local
-from calendly_mcp.schemas.resources import AvailabilitySchedule, AvailableTime, BusyTime, Collection
+from calendly_mcp.schemas.resources import AvailabilitySchedule, AvailableTime, BusyTime, Collection, Resource
 from calendly_mcp.tools._base import READ, Ctx, Toolset, client, iso_utc, parse, state
 from calendly_mcp.tools._scope import caller_zone, user_uri
 
@@ -215,3 +215,12 @@ async def find_available_times(
         list(found.values()), await caller_zone(api, timezone), again="find_available_times"
     )
     return FoundTimes(**dict(answer), windows=len(windows))
+
+
+@TOOLS.tool("Get availability schedule", READ)
+async def get_user_availability_schedule(
+    ctx: Ctx, schedule: Annotated[str, Field(max_length=256, description="id/URI")]
+) -> AvailabilitySchedule:
+    """One availability schedule: its zone and every rule."""
+    answer = await client(ctx).get(ids.path("user_availability_schedules", schedule))
+    return parse(Resource[AvailabilitySchedule], answer).resource

@@ -6,10 +6,12 @@ from typing import Annotated
 
 from pydantic import Field
 
+from calendly_mcp.client import ids
 from calendly_mcp.schemas.inputs import Count, Email, MyOrganization, PageToken
+from calendly_mcp.schemas.organization_admin import Organization
 from calendly_mcp.schemas.outputs import MemberRow, Page
-from calendly_mcp.schemas.resources import OrganizationMembership
-from calendly_mcp.tools._base import READ, Ctx, Toolset, client, page
+from calendly_mcp.schemas.resources import OrganizationMembership, Resource
+from calendly_mcp.tools._base import READ, Ctx, Toolset, client, page, parse
 from calendly_mcp.tools._scope import organization_uri, user_uri
 
 TOOLS = Toolset("organization")
@@ -36,3 +38,11 @@ async def list_organization_memberships(
     found = page(OrganizationMembership, await api.get("/organization_memberships", params))
     rows = [MemberRow.of(membership) for membership in found.collection]
     return Page(collection=rows, next_page_token=found.next_page_token)
+
+
+@TOOLS.tool("Get organization", READ)
+async def get_organization(ctx: Ctx, organization: MyOrganization = None) -> Organization:
+    """An organization's name, plan and stage."""
+    api = client(ctx)
+    answer = await api.get(ids.path("organizations", await organization_uri(api, organization)))
+    return parse(Resource[Organization], answer).resource

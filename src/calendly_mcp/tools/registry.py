@@ -11,6 +11,7 @@ from calendly_mcp.tools import (
     event_types,
     events,
     organization,
+    organization_admin,
     recaps,
     routing_forms,
     scheduling,
@@ -32,6 +33,7 @@ AREAS = (
     # routing_forms, recaps, contacts, data_compliance
     routing_forms,
     recaps,
+    organization_admin,
 )
 TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)

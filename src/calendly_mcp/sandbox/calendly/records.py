@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # the areas' own records import these ones
+    from .organization_admin_records import Invitation
 
 API_BASE = "https://api.calendly.com"
 
@@ -516,6 +519,7 @@ class State:
     # -- area: event_type_admin
 
     # -- area: organization_admin
+    invitations: dict[str, Invitation] = field(default_factory=dict[str, "Invitation"])
 
     # -- area: groups_audit
 

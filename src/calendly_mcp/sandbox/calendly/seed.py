@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .booking import meeting_location
+from .organization_admin_records import seed_invitations
 from .records import (
     AvailabilitySchedule,
     BusyBlock,
@@ -506,6 +507,8 @@ def build_state(now: datetime) -> State:
         # -- area: links
         # -- area: event_type_admin
         # -- area: organization_admin
+        # Also adds the member who joined through the accepted invitation to `users` (the same dict).
+        invitations=seed_invitations(organization, users, now),
         # -- area: groups_audit
         # -- area: forms_recaps
         routing_forms=State.RoutingForms.seeded(organization.uuid, users, event_types, events, now),

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 
+from .organization_admin_records import Invitation
 from .pagination import PageTokens
 from .records import (
     AvailabilitySchedule,
@@ -219,6 +220,43 @@ class Store:
     # -- area: event_type_admin
 
     # -- area: organization_admin
+    def invitations(self, *, status: str | None, email: str | None, descending: bool) -> list[Invitation]:
+        found = [
+            invitation
+            for invitation in self._state.invitations.values()
+            if (status is None or invitation.status == status)
+            and (email is None or invitation.email.lower() == email.lower())
+        ]
+        found.sort(key=lambda invitation: (invitation.created_at, invitation.uuid), reverse=descending)
+        return found
+
+    def invitation(self, ident: str) -> Invitation | None:
+        return self._state.invitations.get(ident)
+
+    def add_invitation(self, invitation: Invitation) -> None:
+        self._state.invitations[invitation.uuid] = invitation
+
+    def revoke_invitation(self, ident: str) -> None:
+        """Calendly keeps no revoked invitations: it is gone (a later read is a 404)."""
+        del self._state.invitations[ident]
+
+    def remove_member(self, member: User) -> None:
+        """The user leaves the organization, and with them what the organization saw of theirs: their
+        event types, schedules, calendar blocks, user-scoped webhooks and the meetings only they host.
+        The sandbox has no other organization for them to act in, so their Maton connections fail."""
+        state = self._state
+        del state.users[member.uuid]
+        for connection in state.connections.values():
+            if connection.user == member.uuid:
+                connection.status, connection.user = "FAILED", None
+        state.event_types = {k: et for k, et in state.event_types.items() if et.owner != member.uuid}
+        state.schedules = {k: s for k, s in state.schedules.items() if s.user != member.uuid}
+        state.busy_blocks = [block for block in state.busy_blocks if block.user != member.uuid]
+        state.webhooks = {k: w for k, w in state.webhooks.items() if w.user != member.uuid}
+        for event in state.events.values():
+            if member.uuid in event.hosts and len(event.hosts) > 1:
+                event.hosts = [host for host in event.hosts if host != member.uuid]
+        state.events = {k: e for k, e in state.events.items() if member.uuid not in e.hosts}
 
     # -- area: groups_audit
 

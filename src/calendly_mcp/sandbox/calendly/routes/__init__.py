@@ -10,6 +10,7 @@ from . import (
     event_types,
     events,
     organization,
+    organization_admin,
     recaps,
     routing_forms,
     scheduling,
@@ -30,6 +31,7 @@ AREAS = (
     # -- areas added since, one line each
     routing_forms,
     recaps,
+    organization_admin,
 )
 
 
