@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .no_shows_records import NoShowExamples
 
 API_BASE = "https://api.calendly.com"
 
@@ -510,6 +513,8 @@ class State:
     connections_created: int = 0
     # The areas added since: one field each (with a default), records in the area's own module.
     # -- area: no_shows
+    # Seeded objects the no-show and data deletion examples name (None in a state built by hand).
+    no_show_examples: NoShowExamples | None = None
 
     # -- area: links
 

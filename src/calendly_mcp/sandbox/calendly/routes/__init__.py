@@ -5,7 +5,18 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from ...core import Sandbox
-from . import availability, event_types, events, organization, scheduling, users, webhooks
+from . import (
+    availability,
+    data_compliance,
+    event_types,
+    events,
+    no_shows,
+    organization,
+    scheduling,
+    users,
+    webhook_samples,
+    webhooks,
+)
 from .shared import CalendlyAPI
 
 # One module per area, as the project's tools are organized; each declares its own routes.
@@ -18,6 +29,9 @@ AREAS = (
     availability,
     webhooks,
     # -- areas added since, one line each
+    no_shows,
+    data_compliance,
+    webhook_samples,
 )
 
 
