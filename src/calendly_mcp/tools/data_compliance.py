@@ -36,7 +36,10 @@ async def delete_invitee_data(
     await client(ctx).post(
         "/data_compliance/deletion/invitees",
         {"emails": wanted},
-        check=f"Call list_scheduled_events with invitee_email={wanted[0]}: no meetings means it was done.",
+        check=(
+            f"Call list_scheduled_events with your organization and invitee_email={wanted[0]}: "
+            "no meetings means it was done."
+        ),
     )
     return DeletionRequested()
 
@@ -62,7 +65,10 @@ async def delete_scheduled_event_data(ctx: Ctx, start_time: Time, end_time: Time
     await client(ctx).post(
         "/data_compliance/deletion/events",
         {"start_time": start, "end_time": end},
-        check=f"Call list_scheduled_events with min_start_time={start}, max_start_time={end}: none left means it was done.",
+        check=(
+            f"Call list_scheduled_events with your organization, min_start_time={start} and "
+            f"max_start_time={end}: no meetings means it was done."
+        ),
     )
     return DeletionRequested()
 

@@ -40,7 +40,7 @@ class WebhookSamples:
             if query.get("group") is None:
                 raise invalid_argument("group", "is required for scope group")
             raise not_found()
-        user = self.api.user_param(query) if scope == "user" else None
+        user = (self.api.user_param(query) or caller) if scope == "user" else None
         if user is not None and user.uuid != caller.uuid and not caller.is_admin:
             raise permission_denied()
         store = self.api.store
