@@ -149,6 +149,17 @@ CASES: list[Case] = [
          "/connections/{connection_to_delete}", check="get_connection"),
     # Rows of the areas added since, one block per area.
     # -- area: no_shows
+    Case("get_invitee_no_show", lambda w: {"no_show": w.ex("no_show")}, "GET", "/invitee_no_shows/{no_show}"),
+    Case("get_sample_webhook_data", lambda w: {"event": "invitee.created", "organization": w.org, "user": w.me},
+         "GET", "/sample_webhook_data"),
+    Case("mark_invitee_no_show", lambda w: {"invitee": w.ex("invitee_to_mark_no_show")}, "POST",
+         "/invitee_no_shows", check="get_event_invitee"),
+    Case("delete_invitee_no_show", lambda w: {"no_show": w.ex("no_show_to_delete")}, "DELETE",
+         "/invitee_no_shows/{no_show_to_delete}", check="get_invitee_no_show"),
+    Case("delete_invitee_data", lambda w: {"emails": [w.ex("invitee_to_forget_email")]}, "POST",
+         "/data_compliance/deletion/invitees", check="list_scheduled_events"),
+    Case("delete_scheduled_event_data", lambda w: dict(w.ex("event_range_to_forget")), "POST",
+         "/data_compliance/deletion/events", check="list_scheduled_events"),
 
     # -- area: links
 

@@ -40,7 +40,15 @@ GATEWAY_PREFIX = "/calendly"
 
 # Answers of today's sandbox that the spec does not allow, known and kept: (method, the spec's path
 # template, status), each with a comment saying why.
-ALLOWED: frozenset[tuple[str, str, int]] = frozenset()
+ALLOWED: frozenset[tuple[str, str, int]] = frozenset(
+    {
+        # Sample data of contact.created, contact.updated and meeting_recap.created cannot be valid: the
+        # spec's WebhookPayload.payload is a oneOf whose contact.created and contact.updated schemas are
+        # the same and whose meeting_recap.updated schema takes every meeting_recap.created payload.
+        # tests/sandbox/test_no_shows.py checks every event's sample (those three against their own schema).
+        ("GET", "/sample_webhook_data", 200),
+    }
+)
 
 
 def check(method: str, path: str, status: int, body: bytes) -> dict[str, Any] | None:

@@ -162,3 +162,83 @@ async def test_refused_before_any_request(
     mcp: Client, sandbox: SandboxProcess, tool: str, args: dict[str, Any], expected: str
 ) -> None:
     assert expected in await refused(mcp, sandbox, tool, **args)
+
+
+# --- no-shows ------------------------------------------------------------------------------------------
+
+NO_SHOW_REFUSALS: list[tuple[str, dict[str, Any], str]] = [
+    ("mark_invitee_no_show", {"invitee": "INV1"}, "needs its scheduled event"),
+    (
+        "mark_invitee_no_show",
+        {"invitee": "https://api.calendly.com/scheduled_events/E1"},
+        "not an invitee URI",
+    ),
+    ("mark_invitee_no_show", {"invitee": "a/../b", "event": "E1"}, "not valid"),
+    (
+        "get_invitee_no_show",
+        {"no_show": "https://api.calendly.com/users/abc"},
+        "is not a invitee_no_show URI",
+    ),
+    ("get_invitee_no_show", {"no_show": "x?y"}, "not valid"),
+    ("delete_invitee_no_show", {"no_show": "../x"}, "not valid"),
+]
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"),
+    NO_SHOW_REFUSALS,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(NO_SHOW_REFUSALS)],
+)
+async def test_no_show_refused_before_any_request(
+    mcp: Client, sandbox: SandboxProcess, tool: str, args: dict[str, Any], expected: str
+) -> None:
+    assert expected in await refused(mcp, sandbox, tool, **args)
+
+
+async def test_mark_no_show_then_read_and_undo(mcp: Client, sandbox: SandboxProcess) -> None:
+    invitee = sandbox.info()["examples"]["invitee_to_mark_no_show"]
+    event_id = uid(invitee.split("/invitees/")[0])
+    before = await call(mcp, "get_event_invitee", invitee=invitee)
+    assert before["no_show"] is None
+    # A bare invitee id beside its event is the same invitee.
+    made = await call(mcp, "mark_invitee_no_show", invitee=uid(invitee), event=event_id)
+    assert made["invitee"] == invitee
+    assert made["uri"].startswith("https://api.calendly.com/invitee_no_shows/")
+    whole = await call(mcp, "get_event_invitee", invitee=invitee)
+    assert whole["no_show"]["uri"] == made["uri"]
+    row = next(
+        i
+        for i in (await call(mcp, "list_event_invitees", event=event_id))["collection"]
+        if i["uri"] == invitee
+    )
+    assert row["no_show"] is True
+    assert await call(mcp, "get_invitee_no_show", no_show=uid(made["uri"])) == made
+    again = await fail(mcp, "mark_invitee_no_show", invitee=invitee)
+    assert "400 Invalid Argument" in again
+    assert "invitee: is already marked as a no-show" in again
+    gone = await call(mcp, "delete_invitee_no_show", no_show=made["uri"])
+    assert gone == {"deleted": True, "uri": made["uri"]}
+    assert (await call(mcp, "get_event_invitee", invitee=invitee))["no_show"] is None
+    assert "404" in await fail(mcp, "get_invitee_no_show", no_show=made["uri"])
+    assert "404" in await fail(mcp, "delete_invitee_no_show", no_show=made["uri"])
+
+
+async def test_seeded_no_show_reads_like_its_invitee(mcp: Client, sandbox: SandboxProcess) -> None:
+    no_show = sandbox.info()["examples"]["no_show"]
+    mark = await call(mcp, "get_invitee_no_show", no_show=no_show)
+    assert mark["uri"] == no_show
+    invitee = await call(mcp, "get_event_invitee", invitee=mark["invitee"])
+    assert invitee["no_show"] == {"uri": no_show, "invitee": None, "created_at": mark["created_at"]}
+
+
+async def test_no_show_only_after_the_meeting_started(mcp: Client, sandbox: SandboxProcess) -> None:
+    examples = sandbox.info()["examples"]
+    upcoming = examples["next_event_of_owner"]
+    invitee = (await call(mcp, "list_event_invitees", event=upcoming))["collection"][0]["uri"]
+    text = await fail(mcp, "mark_invitee_no_show", invitee=invitee)
+    assert "cannot be marked as a no-show before the event starts" in text
+    canceled = examples["canceled_events"][0]
+    invitee = (await call(mcp, "list_event_invitees", event=canceled))["collection"][0]["uri"]
+    assert "is canceled" in await fail(mcp, "mark_invitee_no_show", invitee=invitee)
+    nobody = f"{upcoming}/invitees/0000aaaa-0000-4000-8000-000000000001"
+    assert "404" in await fail(mcp, "mark_invitee_no_show", invitee=nobody)

@@ -202,7 +202,8 @@ async def start_server(env: dict[str, str]) -> AsyncIterator[Server]:
 @pytest.fixture(scope="module")
 async def server(sandbox_process: SandboxProcess, mode: Mode) -> AsyncIterator[Server]:
     """One server process per mode for every scenario."""
-    async with start_server(server_env(mode, sandbox_process.url)) as running:
+    # Every toolset, the ones not served by default too: the matrix has a row for every tool.
+    async with start_server(server_env(mode, sandbox_process.url, CALENDLY_MCP_TOOLSETS="all")) as running:
         yield running
 
 
@@ -327,12 +328,28 @@ async def effects(client: Client, world: World) -> dict[str, int]:
         "get_organization_membership", {"membership": world.ex("membership_to_remove")}
     )
     found["remove_organization_membership"] = found_deleted(removed)
+    found |= await no_show_effects(client, world)
     if world.connections_before:
         connections = (await call(client, "list_connections"))["connections"]
         deleted = await client.call_tool("get_connection", {"connection_id": world.connection_to_delete})
         found["create_connection"] = len(connections) - world.connections_before + found_deleted(deleted)
         found["delete_connection"] = found_deleted(deleted)
     return found
+
+
+async def no_show_effects(client: Client, world: World) -> dict[str, int]:
+    """The no-show and data deletion writes: the mark shown, the mark gone, the invitee and meeting gone."""
+    marked = await call(client, "get_event_invitee", invitee=world.ex("invitee_to_mark_no_show"))
+    unmarked = await client.call_tool("get_invitee_no_show", {"no_show": world.ex("no_show_to_delete")})
+    email = world.ex("invitee_to_forget_email")
+    left = await call(client, "list_scheduled_events", organization=world.org, invitee_email=email)
+    meeting = await client.call_tool("get_scheduled_event", {"event": world.ex("event_to_forget")})
+    return {
+        "mark_invitee_no_show": int(marked["no_show"] is not None),
+        "delete_invitee_no_show": found_deleted(unmarked),
+        "delete_invitee_data": int(not left["collection"]),
+        "delete_scheduled_event_data": found_deleted(meeting),
+    }
 
 
 def found_deleted(result: Any) -> int:
@@ -450,7 +467,7 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     scenario = REFUSED
-    async with start_server(server_env(mode, url)) as refused:
+    async with start_server(server_env(mode, url, CALENDLY_MCP_TOOLSETS="all")) as refused:
         world = world_from_info(sandbox, mode)
         cases = cases_for(mode)
         seen: dict[str, str] = {}

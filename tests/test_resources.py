@@ -190,6 +190,7 @@ NOT_PARSED: dict[str, str] = {
     "calendlyr/organizations/remove_user.json": "empty body ({})",
     "calendlyr/organizations/revoke_invitation.json": "empty body ({})",
     "calendlyr/webhooks/delete.json": "empty body ({})",
+    "calendlyr/data_compliance/": "empty body ({}): a deletion request accepted (202)",
     # A v1-era webhook payload (uuid, assigned_to, start_time_pretty), not the v2 delivery shape.
     "calendlyr/webhooks/sample.json": "legacy v1 webhook payload",
     # Error bodies: the gateway's errors model them, not this module.
@@ -201,7 +202,6 @@ NOT_PARSED: dict[str, str] = {
     "calendlyr/activity_log/": "activity log: not modelled",
     "calendlyr/objects/activity_log.json": "activity log: not modelled",
     "ruby-client/activity_log_entries_001.json": "activity log: not modelled",
-    "calendlyr/data_compliance/": "data compliance: not modelled",
     "calendlyr/event_type_availability_schedules/": "event type availability: not modelled",
     "calendlyr/objects/event_types/availability_schedule.json": "event type availability: not modelled",
     "calendlyr/event_type_hosts/": "event type memberships: not modelled",

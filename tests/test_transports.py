@@ -17,7 +17,7 @@ TRANSPORTS: list[Transport] = ["stdio", "streamable-http", "sse"]
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_reads_on_every_transport(sandbox: SandboxProcess, mode: Mode, transport: Transport) -> None:
-    async with connect(transport, server_env(mode, sandbox.url)) as client:
+    async with connect(transport, server_env(mode, sandbox.url, CALENDLY_MCP_TOOLSETS="all")) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         assert names == {case.tool for case in cases_for(mode)}
         me = await call(client, "get_current_user")

@@ -163,6 +163,7 @@ class Controls:
                         for user, ident in simplest_bookable(store.event_types()).items()
                     },
                     # -- area: no_shows
+                    **store.no_show_info(),
                     # -- area: links
                     # -- area: event_type_admin
                     # -- area: organization_admin

@@ -21,9 +21,9 @@ from calendly_mcp.schemas.inputs import (
     Time,
     UserArg,
 )
-from calendly_mcp.schemas.outputs import EventRow, InviteeRow, ZonedEvent, ZonedInvitee, ZonedPage
-from calendly_mcp.schemas.resources import Cancellation, Invitee, Resource, ScheduledEvent
-from calendly_mcp.tools._base import DESTROY, READ, Ctx, Toolset, client, iso_utc, page, parse
+from calendly_mcp.schemas.outputs import Deleted, EventRow, InviteeRow, ZonedEvent, ZonedInvitee, ZonedPage
+from calendly_mcp.schemas.resources import Cancellation, Invitee, NoShow, Resource, ScheduledEvent
+from calendly_mcp.tools._base import CREATE, DESTROY, READ, Ctx, Toolset, client, iso_utc, page, parse
 from calendly_mcp.tools._scope import caller_zone, owner_params
 
 TOOLS = Toolset("events")
@@ -124,3 +124,38 @@ async def get_event_invitee(
     api = client(ctx)
     answer = await api.get(f"/scheduled_events/{event_id}/invitees/{invitee_id}")
     return ZonedInvitee.of(parse(Resource[Invitee], answer).resource, await caller_zone(api))
+
+
+NoShowId = Annotated[str, Field(max_length=256, description="id/URI")]
+InviteeEvent = Annotated[str | None, Field(max_length=256, description="If invitee is a bare id")]
+
+
+@TOOLS.tool("Mark invitee no-show", CREATE)
+async def mark_invitee_no_show(ctx: Ctx, invitee: InviteeId, event: InviteeEvent = None) -> NoShow:
+    """Mark an invitee of a started meeting as a no-show."""
+    event_id, invitee_id = ids.invitee(event, invitee)
+    invitee_uri = f"{ids.uri('scheduled_events', event_id)}/invitees/{invitee_id}"
+    answer = await client(ctx).post(
+        "/invitee_no_shows",
+        {"invitee": invitee_uri},
+        check=f"Call get_event_invitee with invitee={invitee_uri}: a no_show value means it was done.",
+    )
+    return parse(Resource[NoShow], answer).resource
+
+
+@TOOLS.tool("Get invitee no-show", READ)
+async def get_invitee_no_show(ctx: Ctx, no_show: NoShowId) -> NoShow:
+    """One no-show mark: invitee and when."""
+    answer = await client(ctx).get(ids.path("invitee_no_shows", no_show))
+    return parse(Resource[NoShow], answer).resource
+
+
+@TOOLS.tool("Delete invitee no-show", DESTROY)
+async def delete_invitee_no_show(ctx: Ctx, no_show: NoShowId) -> Deleted:
+    """Undo a no-show mark."""
+    no_show_id = ids.bare("invitee_no_shows", no_show)
+    await client(ctx).delete(
+        f"/invitee_no_shows/{no_show_id}",
+        check=f"Call get_invitee_no_show with no_show={no_show_id}: a 404 means it is gone.",
+    )
+    return Deleted(uri=ids.uri("invitee_no_shows", no_show_id))

@@ -8,6 +8,7 @@ from calendly_mcp.settings import Settings
 from calendly_mcp.tools import (
     availability,
     connections,
+    data_compliance,
     event_types,
     events,
     organization,
@@ -34,6 +35,7 @@ AREAS = (
     routing_forms,
     recaps,
     organization_admin,
+    data_compliance,
 )
 TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)

@@ -20,7 +20,7 @@ from calendly_mcp.schemas.inputs import (
     WebhookScope,
 )
 from calendly_mcp.schemas.outputs import Deleted, Page, WebhookRow
-from calendly_mcp.schemas.resources import Resource, WebhookSubscription
+from calendly_mcp.schemas.resources import Resource, WebhookDelivery, WebhookSubscription
 from calendly_mcp.tools._base import CREATE, DESTROY, READ, Ctx, Toolset, client, page, parse
 from calendly_mcp.tools._scope import organization_uri, user_uri
 
@@ -133,3 +133,26 @@ async def _scope_owner(
             raise InvalidInputError("scope group needs `group` (the group's id or URI)")
         return {"group": ids.uri("groups", group)}
     return {}
+
+
+@TOOLS.tool("Get sample webhook data", READ)
+async def get_sample_webhook_data(
+    ctx: Ctx,
+    event: WebhookEvent,
+    scope: WebhookScope = "user",
+    organization: MyOrganization = None,
+    user: UserArg = None,
+    group: Group = None,
+) -> WebhookDelivery:
+    """What a delivery of this event looks like."""
+    only = ONLY_SCOPE.get(event)
+    if only and only != scope:
+        raise InvalidInputError(f"event {event} is only available with scope {only}, not {scope}")
+    api = client(ctx)
+    params: dict[str, str | int | bool | None] = {
+        "event": event,
+        "organization": await organization_uri(api, organization),
+        "scope": scope,
+    }
+    params.update(await _scope_owner(api, scope, user, group))
+    return parse(WebhookDelivery, await api.get("/sample_webhook_data", params))

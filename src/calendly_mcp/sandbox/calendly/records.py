@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # the areas' own records import these ones
     from .organization_admin_records import Invitation
+if TYPE_CHECKING:
+    from .no_shows_records import NoShowExamples
 
 API_BASE = "https://api.calendly.com"
 
@@ -513,6 +515,8 @@ class State:
     connections_created: int = 0
     # The areas added since: one field each (with a default), records in the area's own module.
     # -- area: no_shows
+    # Seeded objects the no-show and data deletion examples name (None in a state built by hand).
+    no_show_examples: NoShowExamples | None = None
 
     # -- area: links
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .booking import meeting_location
+from .no_shows_records import seed_examples
 from .organization_admin_records import seed_invitations
 from .records import (
     AvailabilitySchedule,
@@ -504,6 +505,9 @@ def build_state(now: datetime) -> State:
         seeded_at=now,
         busy_blocks=[block for person in PEOPLE for block in _external_blocks(person, now)],
         # -- area: no_shows
+        no_show_examples=seed_examples(
+            events, now, {"no_show": stable_uuid("no_show:extra"), "invitee": stable_uuid("invitee:forget")}
+        ),
         # -- area: links
         # -- area: event_type_admin
         # -- area: organization_admin

@@ -215,6 +215,31 @@ class Store:
 
     # -- area: no_shows
 
+    def no_show(self, ident: str) -> tuple[ScheduledEvent, Invitee] | None:
+        """The meeting and invitee that the no-show with this id marks."""
+        for event in self._state.events.values():
+            for invitee in event.invitees:
+                if invitee.no_show is not None and invitee.no_show[0] == ident:
+                    return event, invitee
+        return None
+
+    def no_show_info(self) -> Mapping[str, object]:
+        """The seeded no-show and data deletion examples, for the sandbox's info."""
+        examples = self._state.no_show_examples
+        return {} if examples is None else examples.to_info()
+
+    def forget_invitees(self, emails: Sequence[str]) -> None:
+        """Data deletion: the invitees with these e-mails leave every meeting (their seats free up)."""
+        wanted = {email.lower() for email in emails}
+        for event in self._state.events.values():
+            event.invitees = [i for i in event.invitees if i.email.lower() not in wanted]
+
+    def forget_events(self, start: datetime, end: datetime) -> None:
+        """Data deletion: the meetings that start in [start, end) are gone."""
+        events = self._state.events
+        for ident in [k for k, e in events.items() if start <= e.start_time < end]:
+            del events[ident]
+
     # -- area: links
 
     # -- area: event_type_admin

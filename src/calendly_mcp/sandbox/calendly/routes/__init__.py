@@ -7,14 +7,17 @@ from starlette.routing import Route
 from ...core import Sandbox
 from . import (
     availability,
+    data_compliance,
     event_types,
     events,
+    no_shows,
     organization,
     organization_admin,
     recaps,
     routing_forms,
     scheduling,
     users,
+    webhook_samples,
     webhooks,
 )
 from .shared import CalendlyAPI
@@ -32,6 +35,9 @@ AREAS = (
     routing_forms,
     recaps,
     organization_admin,
+    no_shows,
+    data_compliance,
+    webhook_samples,
 )
 
 

@@ -1,0 +1,91 @@
+"""Data compliance: erase invitees' data by e-mail, or meetings' data by time range (Enterprise plan)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from calendly_mcp.client.errors import InvalidInputError
+from calendly_mcp.schemas.inputs import Email, Time
+from calendly_mcp.tools._base import DESTROY, Ctx, Toolset, client, iso_utc
+
+TOOLS = Toolset("data_compliance", default=False)
+
+# Calendly: "Time range can be no greater than 24 months and must occur in the past."
+MAX_RANGE_MONTHS = 24
+# The spec sets no limit on e-mails per request; this keeps one call (and its answer) small.
+MAX_EMAILS = 100
+
+
+class DeletionRequested(BaseModel):
+    """Calendly accepted the deletion request (202); it completes within 7 days."""
+
+    accepted: bool = True
+    note: str = "Calendly completes deletions within 7 days; they cannot be undone."
+
+
+@TOOLS.tool("Delete invitee data", DESTROY)
+async def delete_invitee_data(
+    ctx: Ctx,
+    emails: Annotated[
+        list[Email], Field(min_length=1, max_length=MAX_EMAILS, description="Invitees to erase")
+    ],
+) -> DeletionRequested:
+    """Erase these invitees from all meetings. Irreversible."""
+    wanted = list(dict.fromkeys(emails))
+    await client(ctx).post(
+        "/data_compliance/deletion/invitees",
+        {"emails": wanted},
+        check=(
+            f"Call list_scheduled_events with your organization and invitee_email={wanted[0]}: "
+            "no meetings means it was done."
+        ),
+    )
+    return DeletionRequested()
+
+
+@TOOLS.tool("Delete scheduled event data", DESTROY)
+async def delete_scheduled_event_data(
+    ctx: Ctx,
+    start_time: Annotated[Time, Field(description="Meetings starting at or after")],
+    end_time: Annotated[Time, Field(description="and before (past)")],
+) -> DeletionRequested:
+    """Erase all meetings in a past range. Irreversible."""
+    if end_time <= start_time:
+        raise InvalidInputError(
+            f"end_time {end_time.isoformat()} is not after start_time {start_time.isoformat()}"
+        )
+    now = datetime.now(UTC)
+    if end_time > now:
+        raise InvalidInputError(
+            f"end_time {end_time.isoformat()} is in the future; accepted: a range that has already passed"
+        )
+    if end_time > _add_months(start_time, MAX_RANGE_MONTHS):
+        raise InvalidInputError(
+            f"the range from {start_time.isoformat()} to {end_time.isoformat()} is longer than "
+            f"{MAX_RANGE_MONTHS} months, the most Calendly accepts; split it"
+        )
+    start, end = iso_utc(start_time), iso_utc(end_time)
+    await client(ctx).post(
+        "/data_compliance/deletion/events",
+        {"start_time": start, "end_time": end},
+        check=(
+            f"Call list_scheduled_events with your organization, min_start_time={start} and "
+            f"max_start_time={end}: no meetings means it was done."
+        ),
+    )
+    return DeletionRequested()
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` later (the month's last day where that day does not exist)."""
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise AssertionError("every month has a 28th")
