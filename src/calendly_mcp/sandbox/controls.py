@@ -152,6 +152,7 @@ class Controls:
                     # -- area: groups_audit
                     # -- area: forms_recaps
                     # -- area: contacts
+                    **store.contact_examples(),
                 },
                 "inbox_url": f"{str(request.base_url).rstrip('/')}/_sandbox/inbox/{{name}}",
                 "rules": {

@@ -522,3 +522,5 @@ class State:
     # -- area: forms_recaps
 
     # -- area: contacts
+    # The contact book (contacts_records.ContactBook), seeded on first use there: no import here.
+    contact_book: object = None
