@@ -41,6 +41,7 @@ LARGEST: dict[str, Callable[[World], dict[str, Any]]] = {
         "event_type": w.short_event_type, "start_time": iso(minutes=5), "end_time": iso(days=92)
     },
     "list_user_busy_times": lambda w: {"user": w.me, "start_time": iso(minutes=5), "end_time": iso(days=7)},
+    "list_contacts": lambda w: {"count": 100},
 }  # fmt: skip
 
 

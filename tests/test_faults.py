@@ -201,11 +201,11 @@ async def start_server(env: dict[str, str]) -> AsyncIterator[Server]:
 @pytest.fixture(scope="module")
 async def server(sandbox_process: SandboxProcess, mode: Mode) -> AsyncIterator[Server]:
     """One server process per mode for every scenario."""
-    async with start_server(server_env(mode, sandbox_process.url)) as running:
+    async with start_server(server_env(mode, sandbox_process.url, CALENDLY_MCP_TOOLSETS="all")) as running:
         yield running
 
 
-_RETRY = re.compile(r"(GET|POST|DELETE) (\S+) failed \((\w+)\); retry (\d+) in ([\d.]+) s")
+_RETRY = re.compile(r"(GET|POST|PATCH|DELETE) (\S+) failed \((\w+)\); retry (\d+) in ([\d.]+) s")
 
 
 def retry_waits(log: str) -> dict[tuple[str, str], list[float]]:
@@ -309,6 +309,13 @@ async def effects(client: Client, world: World) -> dict[str, int]:
         "create_webhook_subscription": [h["callback_url"] for h in hooks["collection"]].count(url),
         "delete_webhook_subscription": int(gone.is_error and "404" in text_of(gone)),
     }
+    contacts = await call(client, "list_contacts", email=f"{world.tag}@example.com")
+    updated = await client.call_tool("get_contact", {"contact": world.ex("contact_to_update")})
+    contact_gone = await client.call_tool("get_contact", {"contact": world.ex("contact_to_delete")})
+    found["create_contact"] = len(contacts["collection"])
+    # An update is idempotent: taken effect once or more reads the same; its job_title is the tag.
+    found["update_contact"] = int((updated.structured_content or {}).get("job_title") == world.tag)
+    found["delete_contact"] = found_deleted(contact_gone)
     if world.connections_before:
         connections = (await call(client, "list_connections"))["connections"]
         deleted = await client.call_tool("get_connection", {"connection_id": world.connection_to_delete})
@@ -433,7 +440,7 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     scenario = REFUSED
-    async with start_server(server_env(mode, url)) as refused:
+    async with start_server(server_env(mode, url, CALENDLY_MCP_TOOLSETS="all")) as refused:
         world = world_from_info(sandbox, mode)
         cases = CASES
         seen: dict[str, str] = {}
