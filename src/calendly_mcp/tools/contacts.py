@@ -183,7 +183,8 @@ _SCALARS = ("name", "company", "job_title", "timezone", "country", "city", "link
 
 
 async def _body(api: CalendlyClient, args: dict[str, Any]) -> dict[str, Any]:
-    """Calendly's body from a create or update call's arguments: the fields given, checked."""
+    """Calendly's body from a create or update call's arguments (the tool's locals(): its parameters are
+    named as Calendly's fields, and nothing else is read from it): the fields given, checked."""
     body: dict[str, Any] = {key: args[key] for key in _SCALARS if args.get(key) is not None}
     emails: list[str] | None = args.get("emails")
     if emails is not None:
@@ -202,7 +203,7 @@ async def _body(api: CalendlyClient, args: dict[str, Any]) -> dict[str, Any]:
 
 async def _custom_fields(api: CalendlyClient, settings: list[FieldSetting]) -> list[dict[str, Any]]:
     """Each value checked against its field's definition (read first), as Calendly would check it."""
-    chosen = [ids.bare(FIELDS, s.field) for s in settings]
+    chosen = [_field_id(index, s.field) for index, s in enumerate(settings)]
     if len(set(chosen)) != len(chosen):
         raise InvalidInputError("custom_fields names the same field twice; give each field once")
     listed = parse(Collection[CustomFieldDefinition], await api.get(f"/{FIELDS}")).collection
@@ -218,6 +219,13 @@ async def _custom_fields(api: CalendlyClient, settings: list[FieldSetting]) -> l
         value = _fitting(f"custom_fields[{index}].value", definition, setting.value)
         items.append({"uuid": ident, "value": value})
     return items
+
+
+def _field_id(index: int, ref: str) -> str:
+    try:
+        return ids.bare(FIELDS, ref)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"custom_fields[{index}].field: {exc.message}", hint=exc.hint) from None
 
 
 def _fitting(where: str, field: CustomFieldDefinition, value: FieldValue) -> FieldValue:
