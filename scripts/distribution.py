@@ -87,7 +87,7 @@ def server_json() -> dict[str, Any]:
 def mcpb_manifest() -> dict[str, Any]:
     from calendly_mcp import __version__
     from calendly_mcp.tools._mcp import description
-    from calendly_mcp.tools.registry import ALL_TOOLS
+    from calendly_mcp.tools.registry import ALL_TOOLS, DEFAULT
 
     project = pyproject()
     return {
@@ -125,7 +125,12 @@ def mcpb_manifest() -> dict[str, Any]:
                 },
             },
         },
-        "tools": [{"name": spec.name, "description": description(spec.fn)} for spec in ALL_TOOLS],
+        # What the bundle serves: the default toolsets (its config sets no CALENDLY_MCP_TOOLSETS).
+        "tools": [
+            {"name": spec.name, "description": description(spec.fn)}
+            for spec in ALL_TOOLS
+            if spec.toolset in DEFAULT
+        ],
         "tools_generated": False,
         "compatibility": {
             "platforms": ["darwin", "win32", "linux"],
