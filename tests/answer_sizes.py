@@ -46,6 +46,7 @@ LARGEST: dict[str, Callable[[World], dict[str, Any]]] = {
     "list_routing_form_submissions": lambda w: {"form": w.ex("routing_form"), "count": 100},
     "list_meeting_recaps": lambda w: {"count": 100},
     "get_meeting_transcript": lambda w: {"recap": w.ex("meeting_recap"), "count": 150},
+    "list_contacts": lambda w: {"count": 100},
 }  # fmt: skip
 
 

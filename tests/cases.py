@@ -200,6 +200,17 @@ CASES: list[Case] = [
          "/meeting_recaps/{meeting_recap_to_delete}", check="get_meeting_recap"),
 
     # -- area: contacts
+    Case("list_contacts", lambda w: {"count": 5}, "GET", "/contacts"),
+    Case("get_contact", lambda w: {"contact": w.ex("contact")}, "GET", "/contacts/{contact}"),
+    Case("list_contact_custom_fields", lambda w: {}, "GET", "/contacts/custom_field_definitions"),
+    Case("get_contact_custom_field", lambda w: {"field": w.ex("contact_field")}, "GET",
+         "/contacts/custom_field_definitions/{contact_field}"),
+    Case("create_contact", lambda w: {"name": "Table Pass", "emails": [f"{w.tag}@example.com"]}, "POST",
+         "/contacts", check="list_contacts"),
+    Case("update_contact", lambda w: {"contact": w.ex("contact_to_update"), "job_title": w.tag}, "PATCH",
+         "/contacts/{contact_to_update}", check="get_contact"),
+    Case("delete_contact", lambda w: {"contact": w.ex("contact_to_delete")}, "DELETE",
+         "/contacts/{contact_to_delete}", check="get_contact"),
 
 ]  # fmt: skip
 

@@ -252,8 +252,10 @@ async def _wait_for_port(port: int, process: anyio.abc.Process) -> None:
 
 @pytest.fixture(scope="module")
 async def mcp_server(sandbox_process: SandboxProcess, mode: Mode) -> AsyncIterator[Client]:
-    """One server process per module and mode (starting one costs about a second)."""
-    async with Client(stdio_server(server_env(mode, sandbox_process.url))) as client:
+    """One server process per module and mode (starting one costs about a second), with every toolset:
+    the shared table (tests/cases.py) has rows for the toolsets that are not default too."""
+    env = server_env(mode, sandbox_process.url, CALENDLY_MCP_TOOLSETS="all")
+    async with Client(stdio_server(env)) as client:
         yield client
 
 

@@ -329,6 +329,13 @@ async def effects(client: Client, world: World) -> dict[str, int]:
     )
     found["remove_organization_membership"] = found_deleted(removed)
     found |= await no_show_effects(client, world)
+    contacts = await call(client, "list_contacts", email=f"{world.tag}@example.com")
+    updated = await client.call_tool("get_contact", {"contact": world.ex("contact_to_update")})
+    contact_gone = await client.call_tool("get_contact", {"contact": world.ex("contact_to_delete")})
+    found["create_contact"] = len(contacts["collection"])
+    # An update is idempotent: taken effect once or more reads the same; its job_title is the tag.
+    found["update_contact"] = int((updated.structured_content or {}).get("job_title") == world.tag)
+    found["delete_contact"] = found_deleted(contact_gone)
     if world.connections_before:
         connections = (await call(client, "list_connections"))["connections"]
         deleted = await client.call_tool("get_connection", {"connection_id": world.connection_to_delete})

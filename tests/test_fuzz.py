@@ -325,7 +325,7 @@ def test_raw_protocol_abuse_gets_protocol_answers() -> None:
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=server_env(None, None),
+        env=server_env(None, None, CALENDLY_MCP_TOOLSETS="all"),
         text=True,
     )
     assert process.stdin is not None

@@ -141,6 +141,7 @@ class CalendlyClient:
         return await self._call("POST", self.endpoint.api_base, path, body=body, check=check)
 
     async def patch(self, path: str, body: JSON, *, check: str) -> JSON:
+        """A write that changes the given fields of a resource; `check` as for post."""
         return await self._call("PATCH", self.endpoint.api_base, path, body=body, check=check)
 
     async def delete(self, path: str, *, check: str) -> JSON:

@@ -172,6 +172,7 @@ class Controls:
                     # -- area: forms_recaps
                     **store.forms_recaps_examples(),
                     # -- area: contacts
+                    **store.contact_examples(),
                 },
                 "inbox_url": f"{str(request.base_url).rstrip('/')}/_sandbox/inbox/{{name}}",
                 "rules": {

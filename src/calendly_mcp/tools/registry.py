@@ -8,6 +8,7 @@ from calendly_mcp.settings import Settings
 from calendly_mcp.tools import (
     availability,
     connections,
+    contacts,
     data_compliance,
     event_types,
     events,
@@ -36,6 +37,7 @@ AREAS = (
     recaps,
     organization_admin,
     data_compliance,
+    contacts,
 )
 TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)

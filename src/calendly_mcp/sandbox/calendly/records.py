@@ -536,3 +536,5 @@ class State:
     recaps: Recaps = field(default_factory=Recaps)
 
     # -- area: contacts
+    # The contact book (contacts_records.ContactBook), seeded on first use there: no import here.
+    contact_book: object = None

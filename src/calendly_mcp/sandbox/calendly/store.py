@@ -318,6 +318,14 @@ class Store:
         }
 
     # -- area: contacts
+    def state(self) -> State:
+        """The whole state, for an area that keeps its records in a module of its own (contacts)."""
+        return self._state
+
+    def contact_examples(self) -> dict[str, object]:
+        from .contacts_records import examples  # that module imports this one
+
+        return examples(self)
 
 
 def _event_type_key(field: str) -> Callable[[EventType], tuple[str | int | datetime, str]]:

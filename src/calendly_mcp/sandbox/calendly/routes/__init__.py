@@ -7,6 +7,7 @@ from starlette.routing import Route
 from ...core import Sandbox
 from . import (
     availability,
+    contacts,
     data_compliance,
     event_types,
     events,
@@ -38,6 +39,7 @@ AREAS = (
     no_shows,
     data_compliance,
     webhook_samples,
+    contacts,
 )
 
 
