@@ -37,7 +37,7 @@ async def listed(s: Settings) -> list[dict[str, Any]]:
 
 
 async def test_names_unique_and_complete() -> None:
-    tools = await listed(settings())
+    tools = await listed(settings(calendly_mcp_toolsets="all"))
     names = [t["name"] for t in tools]
     assert len(names) == len(set(names))
     assert set(names) == {spec.name for spec in ALL_TOOLS}

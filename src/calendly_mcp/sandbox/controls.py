@@ -150,6 +150,7 @@ class Controls:
                     # -- area: event_type_admin
                     # -- area: organization_admin
                     # -- area: groups_audit
+                    **store.groups_audit().examples(),
                     # -- area: forms_recaps
                     # -- area: contacts
                 },

@@ -6,10 +6,12 @@ from collections.abc import Iterable
 
 from calendly_mcp.settings import Settings
 from calendly_mcp.tools import (
+    audit,
     availability,
     connections,
     event_types,
     events,
+    groups,
     organization,
     scheduling,
     users,
@@ -28,6 +30,8 @@ AREAS = (
     connections,
     # -- areas added since, one line each: event_type_admin, organization_admin, groups, audit,
     # routing_forms, recaps, contacts, data_compliance
+    groups,
+    audit,
 )
 TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)

@@ -518,6 +518,11 @@ class State:
     # -- area: organization_admin
 
     # -- area: groups_audit
+    # Groups, teams, the activity log and outgoing communications, kept in their own module (imported
+    # here, under the anchor, so that every area's lines stay in its own block).
+    from .groups_audit_records import GroupsAudit
+
+    groups_audit: GroupsAudit = field(default_factory=GroupsAudit)
 
     # -- area: forms_recaps
 

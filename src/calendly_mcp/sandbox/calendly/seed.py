@@ -507,6 +507,9 @@ def build_state(now: datetime) -> State:
         # -- area: event_type_admin
         # -- area: organization_admin
         # -- area: groups_audit
+        groups_audit=State.GroupsAudit.seeded(
+            organization, [(p.key, users[p.ident]) for p in PEOPLE], event_types.values(), now
+        ),
         # -- area: forms_recaps
         # -- area: contacts
     )
