@@ -41,6 +41,11 @@ LARGEST: dict[str, Callable[[World], dict[str, Any]]] = {
         "event_type": w.short_event_type, "start_time": iso(minutes=5), "end_time": iso(days=92)
     },
     "list_user_busy_times": lambda w: {"user": w.me, "start_time": iso(minutes=5), "end_time": iso(days=7)},
+    "list_groups": lambda w: {"count": 100},
+    "list_group_relationships": lambda w: {"count": 100},
+    "list_teams": lambda w: {"count": 100},
+    "list_activity_log_entries": lambda w: {"count": 100},
+    "list_outgoing_communications": lambda w: {"count": 100},
 }  # fmt: skip
 
 

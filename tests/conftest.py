@@ -153,6 +153,10 @@ def server_env(mode: Mode | None, url: str | None, **extra: str) -> dict[str, st
     its booking record is the session's temporary one (even the default location is a temporary one)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MATON_", "CALENDLY_"))}
     env |= {"CALENDLY_MCP_DATABASE_URL": DATABASE_URL, "XDG_DATA_HOME": str(SESSION_DATA)}
+    if mode is not None:
+        # A server on the sandbox exposes every toolset, so the shared table (tests/cases.py) reaches the
+        # tools of the toolsets that are not default too; `extra` may choose otherwise.
+        env["CALENDLY_MCP_TOOLSETS"] = "all"
     if mode == "direct" and url:
         env |= {"CALENDLY_API_TOKEN": "sandbox-token", "CALENDLY_API_URL": url}
     elif mode == "gateway" and url:

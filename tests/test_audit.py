@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from mcp.client import Client
 
+from answer_sizes import DEFAULT_CEILING, LARGEST_CEILING, measure
 from calendly_mcp.tools.registry import DEFAULT
 from conftest import Mode, SandboxProcess, server_env, stdio_server
 from mcp_helpers import call, fail, iso, refused
@@ -199,3 +200,13 @@ async def test_refused_before_any_request(
     mcp: Client, sandbox: SandboxProcess, tool: str, args: dict[str, Any], expected: str
 ) -> None:
     assert expected in await refused(mcp, sandbox, tool, **args)
+
+
+async def test_answers_fit_a_context_at_their_largest(mcp: Client) -> None:
+    for tool in ("list_activity_log_entries", "list_outgoing_communications"):
+        default, failed = await measure(mcp, tool, {})
+        assert not failed
+        assert default < DEFAULT_CEILING
+        largest, failed = await measure(mcp, tool, {"count": 100})
+        assert not failed
+        assert largest < LARGEST_CEILING, (tool, largest)

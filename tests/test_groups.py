@@ -134,9 +134,14 @@ REFUSALS: list[tuple[str, dict[str, Any], str]] = [
     (
         "list_group_relationships",
         {"owner": f"{API}/organizations/ABC/members/x"},
-        "is not an organization invitation URI",
+        "is neither an organization membership nor an invitation URI",
     ),
-    ("list_group_relationships", {"owner": f"{API}/users/abc"}, "is not a organization_membership URI"),
+    (
+        "list_group_relationships",
+        {"owner": f"{API}/users/abc"},
+        "owner 'https://api.calendly.com/users/abc' is neither",
+    ),
+    ("list_group_relationships", {"owner": "a b"}, "not valid"),
     ("list_groups", {"count": 101}, "count: is too large (given 101)"),
     ("list_teams", {"user": "bob smith"}, "not valid"),
     ("list_teams", {"page_token": "a b"}, "must be the next_page_token"),

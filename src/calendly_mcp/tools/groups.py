@@ -34,13 +34,16 @@ _INVITATION = re.compile(
 
 
 def owner_uri(ref: str) -> str:
-    """An organization invitation URI as given, else a membership (bare id or URI)."""
+    """An organization invitation URI as given, else a membership's URI (from its bare id or URI)."""
     if _INVITATION.fullmatch(ref):
         return ref
-    if ref.startswith(f"{ids.API_ORIGIN}/organizations/"):
+    if ("://" in ref or ref.startswith("/")) and not ref.startswith(
+        f"{ids.API_ORIGIN}/organization_memberships/"
+    ):
         raise InvalidInputError(
-            f"owner {ref[:80]!r} is not an organization invitation URI",
-            hint=f"Expected {ids.API_ORIGIN}/organizations/<id>/invitations/<id>, or a membership id or URI.",
+            f"owner {ref[:80]!r} is neither an organization membership nor an invitation URI",
+            hint=f"Expected {ids.API_ORIGIN}/organization_memberships/<id>, "
+            f"{ids.API_ORIGIN}/organizations/<id>/invitations/<id>, or a membership id.",
         )
     return ids.uri("organization_memberships", ref)
 
