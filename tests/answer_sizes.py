@@ -47,6 +47,11 @@ LARGEST: dict[str, Callable[[World], dict[str, Any]]] = {
     "list_meeting_recaps": lambda w: {"count": 100},
     "get_meeting_transcript": lambda w: {"recap": w.ex("meeting_recap"), "count": 150},
     "list_contacts": lambda w: {"count": 100},
+    "list_groups": lambda w: {"count": 100},
+    "list_group_relationships": lambda w: {"count": 100},
+    "list_teams": lambda w: {"count": 100},
+    "list_activity_log_entries": lambda w: {"count": 100},
+    "list_outgoing_communications": lambda w: {"count": 100},
 }  # fmt: skip
 
 

@@ -182,6 +182,18 @@ CASES: list[Case] = [
          "/organization_memberships/{membership_to_remove}", check="get_organization_membership"),
 
     # -- area: groups_audit
+    Case("list_groups", lambda w: {"organization": w.org}, "GET", "/groups"),
+    Case("get_group", lambda w: {"group": w.ex("group")}, "GET", "/groups/{group}"),
+    Case("list_group_relationships", lambda w: {"organization": w.org, "group": w.ex("group")}, "GET",
+         "/group_relationships"),
+    Case("get_group_relationship", lambda w: {"relationship": w.ex("group_relationship")}, "GET",
+         "/group_relationships/{group_relationship}"),
+    Case("list_teams", lambda w: {"user": w.me}, "GET", "/teams"),
+    Case("get_team", lambda w: {"team": w.ex("team")}, "GET", "/teams/{team}"),
+    Case("list_activity_log_entries", lambda w: {"organization": w.org, "namespace": ["Login", "User"]}, "GET",
+         "/activity_log_entries"),
+    Case("list_outgoing_communications", lambda w: {"organization": w.org, "min_created_at": iso(days=-7)}, "GET",
+         "/outgoing_communications"),
 
     # -- area: forms_recaps
     Case("list_routing_forms", lambda w: {"organization": w.org}, "GET", "/routing_forms"),

@@ -13,6 +13,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 from pydantic import ValidationError
 
+from calendly_mcp.schemas.audit import ActivityLog, ActivityLogEntry, OutgoingCommunications
+from calendly_mcp.schemas.groups import Group, GroupRelationship
 from calendly_mcp.schemas.organization_admin import Organization, OrganizationInvitation
 from calendly_mcp.schemas.resources import (
     AvailabilityInterval,
@@ -177,6 +179,22 @@ PARSED: dict[str, type[CalendlyModel]] = {
     "ruby-client/routing_form_submissions_001.json": Collection[RoutingFormSubmission],
     "ruby-client/routing_form_submissions_002_page1.json": Collection[RoutingFormSubmission],
     "ruby-client/routing_form_submissions_002_page2.json": Collection[RoutingFormSubmission],
+    # groups, group relationships
+    "calendlyr/groups/list.json": Collection[Group],
+    "calendlyr/groups/list_page2.json": Collection[Group],
+    "calendlyr/groups/retrieve.json": Resource[Group],
+    "calendlyr/objects/group.json": Group,
+    "calendlyr/group_relationships/list.json": Collection[GroupRelationship],
+    "calendlyr/group_relationships/list_page2.json": Collection[GroupRelationship],
+    "calendlyr/group_relationships/retrieve.json": Resource[GroupRelationship],
+    "calendlyr/objects/groups/relationship.json": GroupRelationship,
+    # activity log, outgoing communications
+    "calendlyr/activity_log/list.json": ActivityLog,
+    "calendlyr/activity_log/list_page2.json": ActivityLog,
+    "calendlyr/objects/activity_log.json": ActivityLogEntry,
+    "ruby-client/activity_log_entries_001.json": ActivityLog,
+    "calendlyr/outgoing_communications/list.json": OutgoingCommunications,
+    "calendlyr/outgoing_communications/list_page2.json": OutgoingCommunications,
 }
 
 # Recorded responses we deliberately do not parse, by file or folder, and why. Together with PARSED this
@@ -199,19 +217,11 @@ NOT_PARSED: dict[str, str] = {
     "ruby-client/error_404_not_found.json": "error body",
     "ruby-client/refresh_token.json": "OAuth token endpoint answer",
     # Resources outside this module's scope.
-    "calendlyr/activity_log/": "activity log: not modelled",
-    "calendlyr/objects/activity_log.json": "activity log: not modelled",
-    "ruby-client/activity_log_entries_001.json": "activity log: not modelled",
     "calendlyr/event_type_availability_schedules/": "event type availability: not modelled",
     "calendlyr/objects/event_types/availability_schedule.json": "event type availability: not modelled",
     "calendlyr/event_type_hosts/": "event type memberships: not modelled",
     "calendlyr/event_type_memberships/": "event type memberships: not modelled",
     "calendlyr/objects/event_type_host.json": "event type memberships: not modelled",
-    "calendlyr/groups/": "groups: not modelled",
-    "calendlyr/group_relationships/": "groups: not modelled",
-    "calendlyr/objects/group.json": "groups: not modelled",
-    "calendlyr/objects/groups/": "groups: not modelled",
-    "calendlyr/outgoing_communications/": "outgoing communications: not modelled",
     "calendlyr/scheduling_links/": "scheduling links: not modelled",
     "ruby-client/schedule_link_001.json": "scheduling links: not modelled",
     "calendlyr/shares/": "shares: not modelled",
@@ -617,3 +627,27 @@ def test_connection() -> None:
     schema = Connection.model_json_schema(mode="serialization")
     Draft202012Validator.check_schema(schema)
     Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).validate(dump(conn))
+
+
+def test_groups_and_relationships() -> None:
+    groups = parse("calendlyr/groups/list.json")
+    assert [(g.name, g.member_count) for g in groups.collection] == [("Sales Team", 0)]
+    assert parse("calendlyr/objects/group.json").member_count is None  # newer than that recording
+    relationship = parse("calendlyr/group_relationships/retrieve.json").resource
+    assert isinstance(relationship, GroupRelationship)
+    owner = relationship.owner
+    assert owner.type == "OrganizationMembership"
+    assert owner.uri == "https://api.calendly.com/organization_memberships/AAAAAAAAAAAAAAAA"
+    roles = [r.role for r in parse("calendlyr/group_relationships/list.json").collection]
+    assert set(roles) == {"member", "admin"}
+
+
+def test_activity_log_and_outgoing_communications() -> None:
+    log = parse("ruby-client/activity_log_entries_001.json")
+    assert (log.total_count, log.exceeds_max_total_count) == (2, False)
+    system = log.collection[1].actor
+    assert (system.type, system.display_name, system.uri) == ("System", "Calendly System", None)
+    assert log.collection[0].details == {"name": "test token"}
+    assert log.collection[0].fully_qualified_name == "API.Token_Created"
+    sent = parse("calendlyr/outgoing_communications/list.json").collection[0]
+    assert (sent.type, sent.from_, sent.subject) == ("sms", "+14042916667", "")

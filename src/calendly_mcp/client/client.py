@@ -10,7 +10,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -34,7 +34,8 @@ from calendly_mcp.settings import Mode, Settings
 logger = logging.getLogger("calendly_mcp.client")
 
 JSON = dict[str, Any]
-Params = Mapping[str, str | int | bool | None]
+# A sequence is an array parameter, sent repeated (`a=1&a=2`), as OpenAPI query arrays are.
+Params = Mapping[str, str | int | bool | Sequence[str] | None]
 Method = Literal["GET", "POST", "PATCH", "DELETE"]
 
 # Paths we build are plain collection/id segments; anything else is a bug or an attack, never sent.
@@ -353,10 +354,12 @@ def _maton_hint(status: int) -> str | None:
     }.get(status)
 
 
-def _query_value(value: str | int | bool) -> str:
+def _query_value(value: str | int | bool | Sequence[str]) -> str | list[str]:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, str | int):
+        return str(value)
+    return list(value)
 
 
 def _preview(response: httpx2.Response) -> str:

@@ -169,6 +169,7 @@ class Controls:
                     # -- area: organization_admin
                     **invitation_examples(organization, store.users(), store.schedules_of(owner.uuid)),
                     # -- area: groups_audit
+                    **store.groups_audit().examples(),
                     # -- area: forms_recaps
                     **store.forms_recaps_examples(),
                     # -- area: contacts

@@ -6,12 +6,14 @@ from collections.abc import Iterable
 
 from calendly_mcp.settings import Settings
 from calendly_mcp.tools import (
+    audit,
     availability,
     connections,
     contacts,
     data_compliance,
     event_types,
     events,
+    groups,
     organization,
     organization_admin,
     recaps,
@@ -38,6 +40,8 @@ AREAS = (
     organization_admin,
     data_compliance,
     contacts,
+    groups,
+    audit,
 )
 TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)

@@ -526,6 +526,11 @@ class State:
     invitations: dict[str, Invitation] = field(default_factory=dict[str, "Invitation"])
 
     # -- area: groups_audit
+    # Groups, teams, the activity log and outgoing communications, kept in their own module (imported
+    # here, under the anchor, so that every area's lines stay in its own block).
+    from .groups_audit_records import GroupsAudit
+
+    groups_audit: GroupsAudit = field(default_factory=GroupsAudit)
 
     # -- area: forms_recaps
     # Their records live in their own modules (which import nothing of this one at run time).

@@ -514,6 +514,9 @@ def build_state(now: datetime) -> State:
         # Also adds the member who joined through the accepted invitation to `users` (the same dict).
         invitations=seed_invitations(organization, users, now),
         # -- area: groups_audit
+        groups_audit=State.GroupsAudit.seeded(
+            organization, [(p.key, users[p.ident]) for p in PEOPLE], event_types.values(), now
+        ),
         # -- area: forms_recaps
         routing_forms=State.RoutingForms.seeded(organization.uuid, users, event_types, events, now),
         recaps=State.Recaps.seeded(users, events, now),

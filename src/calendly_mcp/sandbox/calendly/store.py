@@ -284,6 +284,16 @@ class Store:
         state.events = {k: e for k, e in state.events.items() if member.uuid not in e.hosts}
 
     # -- area: groups_audit
+    # Groups, teams, the activity log and outgoing communications (groups_audit_records.py).
+
+    def groups_audit(self):  # the State's GroupsAudit (its type is named there, not here)
+        return self._state.groups_audit
+
+    def communications(self):  # list[Communication], newest first, as derived from the meetings now
+        area = self._state.groups_audit
+        return area.communications(
+            self._state.events.values(), self._state.event_types, self._state.users, self.now()
+        )
 
     # -- area: forms_recaps
     # Return types are State's fields (records.py imports their modules; this one keeps its imports).

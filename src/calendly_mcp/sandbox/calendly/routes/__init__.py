@@ -6,11 +6,13 @@ from starlette.routing import Route
 
 from ...core import Sandbox
 from . import (
+    audit,
     availability,
     contacts,
     data_compliance,
     event_types,
     events,
+    groups,
     no_shows,
     organization,
     organization_admin,
@@ -40,6 +42,8 @@ AREAS = (
     data_compliance,
     webhook_samples,
     contacts,
+    groups,
+    audit,
 )
 
 
