@@ -35,7 +35,7 @@ logger = logging.getLogger("calendly_mcp.client")
 
 JSON = dict[str, Any]
 Params = Mapping[str, str | int | bool | None]
-Method = Literal["GET", "POST", "DELETE"]
+Method = Literal["GET", "POST", "PATCH", "DELETE"]
 
 # Paths we build are plain collection/id segments; anything else is a bug or an attack, never sent.
 _SAFE_PATH = re.compile(r"(/[A-Za-z0-9_-]{1,64}){1,4}")
@@ -142,6 +142,10 @@ class CalendlyClient:
 
     async def delete(self, path: str, *, check: str) -> JSON:
         return await self._call("DELETE", self.endpoint.api_base, path, check=check)
+
+    async def patch(self, path: str, body: JSON, *, check: str, params: Params | None = None) -> JSON:
+        """A write that overwrites the fields given; `check` as for post."""
+        return await self._call("PATCH", self.endpoint.api_base, path, params=params, body=body, check=check)
 
     async def current_user(self, *, fresh: bool = False) -> JSON:
         """GET /users/me, once per process (the credential's user does not change while we run), or

@@ -148,6 +148,15 @@ class Controls:
                     # -- area: no_shows
                     # -- area: links
                     # -- area: event_type_admin
+                    # A one-on-one event type of the owner no other example books, to edit; a group one.
+                    "event_type_to_edit": next(
+                        et.uri
+                        for et in store.event_types(owners={owner.uuid})
+                        if et.slug == "strategy-session"
+                    ),
+                    "group_event_type": next(
+                        et.uri for et in store.event_types(owners={owner.uuid}) if et.kind == "group"
+                    ),
                     # -- area: organization_admin
                     # -- area: groups_audit
                     # -- area: forms_recaps

@@ -8,6 +8,7 @@ from calendly_mcp.settings import Settings
 from calendly_mcp.tools import (
     availability,
     connections,
+    event_type_admin,
     event_types,
     events,
     organization,
@@ -28,6 +29,7 @@ AREAS = (
     connections,
     # -- areas added since, one line each: event_type_admin, organization_admin, groups, audit,
     # routing_forms, recaps, contacts, data_compliance
+    event_type_admin,
 )
 TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)
