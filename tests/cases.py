@@ -161,7 +161,7 @@ CASES: list[Case] = [
     Case("update_event_type", lambda w: {"event_type": w.ex("event_type_to_edit"), "description": "Edited."},
          "PATCH", "/event_types/{event_type_to_edit}", check="get_event_type"),
     Case("update_event_type_availability_schedules",
-         lambda w: {"event_type": w.ex("event_type_to_edit"), "timezone": "America/New_York"}, "PATCH",
+         lambda w: {"event_type": w.ex("event_type_to_edit"), "timezone": "America/Chicago"}, "PATCH",
          "/event_type_availability_schedules", check="list_event_type_availability_schedules"),
 
     # -- area: organization_admin

@@ -13,11 +13,13 @@ from mcp_helpers import call, fail
 pytestmark = pytest.mark.anyio
 
 TRANSPORTS: list[Transport] = ["stdio", "streamable-http", "sse"]
+# Every toolset: the shared table has a row for every tool, the non-default toolsets' too.
+ALL = {"CALENDLY_MCP_TOOLSETS": "all"}
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_reads_on_every_transport(sandbox: SandboxProcess, mode: Mode, transport: Transport) -> None:
-    async with connect(transport, server_env(mode, sandbox.url)) as client:
+    async with connect(transport, server_env(mode, sandbox.url, **ALL)) as client:
         names = {t.name for t in (await client.list_tools()).tools}
         assert names == {case.tool for case in CASES}
         me = await call(client, "get_current_user")
@@ -45,7 +47,7 @@ async def test_every_tool_on_every_transport(
 ) -> None:
     """Each row of the shared table answers over each transport in each mode, in one pass; the writes
     are then read back (the booking listed, the meeting canceled, the subscription gone)."""
-    async with connect(transport, server_env(mode, sandbox.url)) as client:
+    async with connect(transport, server_env(mode, sandbox.url, **ALL)) as client:
         tools = {t.name for t in (await client.list_tools()).tools}
         assert tools == {case.tool for case in CASES}, "every tool has a row in tests/cases.py"
         world = await build_world(client, sandbox, mode, f"transports-{mode}-{transport}")
