@@ -212,6 +212,8 @@ async def test_update_overwrites_only_the_fields_given(mcp: Client, sandbox: San
     assert after["updated_at"] > before["updated_at"]
     again = await call(mcp, "update_event_type", event_type=target, start_time_increment=20)
     assert (again["after_buffer"], again["start_time_increment"]) == (15, 20)
+    read = await call(mcp, "get_event_type", event_type=target)
+    assert (read["start_time_increment"], read["before_buffer"], read["after_buffer"]) == (20, 0, 15)
 
 
 async def test_update_refusals_that_need_the_event_type(mcp: Client, sandbox: SandboxProcess) -> None:

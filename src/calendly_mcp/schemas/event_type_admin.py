@@ -4,7 +4,7 @@ hosts, its own hours, and the argument types of the tools that edit them."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -27,7 +27,8 @@ __all__ = [
 
 # Calendly's fields of 2026-11-13 (release notes): the increment is 5..720 minutes, a buffer one of these.
 BUFFERS = (0, 5, 10, 15, 30, 45, 60, 90, 120, 150, 180)
-Buffer = Literal[0, 5, 10, 15, 30, 45, 60, 90, 120, 150, 180]
+# An integer, not an enum of integers: some clients turn integer enums into text and lose them.
+Buffer = Annotated[int, Field(ge=0, le=180)]
 
 
 class EventTypeDetail(EventType):
@@ -115,6 +116,12 @@ def _clock(value: str) -> str:
 Clock = Annotated[str, Field(max_length=5), AfterValidator(_clock)]
 
 
+def _all_required(schema: dict[str, Any]) -> None:
+    # Strict clients (OpenAI) require every key and keep the optional ones nullable; saying so here keeps
+    # the schema the same in every client, while a key left out still reads as null.
+    schema["required"] = list(schema.get("properties", {}))
+
+
 # Argument models carry no docstring: it would be repeated in every tool schema that uses them.
 class IntervalArg(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -123,17 +130,18 @@ class IntervalArg(BaseModel):
 
 
 class RuleArg(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_all_required)
     type: Literal["wday", "date"]
     wday: Weekday | None = None
-    date: str | None = Field(default=None, max_length=10, description="YYYY-MM-DD")
+    # Described inside the non-null branch, where every client keeps it.
+    date: Annotated[str, Field(max_length=10, description="YYYY-MM-DD")] | None = None
     intervals: list[IntervalArg] = Field(max_length=24, description="Empty: unavailable")
 
 
 class LocationArg(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_all_required)
     kind: LocationKind
-    location: str | None = Field(default=None, max_length=1000, description="Address, phone or text")
+    location: Annotated[str, Field(max_length=1000, description="Address, phone or text")] | None = None
 
     def to_api(self) -> dict[str, str]:
         """As Calendly configures it: an inbound call's number is its phone_number."""

@@ -13,6 +13,7 @@ from calendly_mcp.client import ids
 from calendly_mcp.client.client import JSON
 from calendly_mcp.client.errors import InvalidInputError
 from calendly_mcp.schemas.event_type_admin import (
+    BUFFERS,
     Buffer,
     EventTypeDetail,
     EventTypeSchedule,
@@ -43,7 +44,7 @@ Locations = Annotated[list[LocationArg] | None, Field(max_length=20, description
 Color = Annotated[str | None, Field(pattern=r"^#[a-f\d]{6}$")]
 Locale = Literal["de", "en", "es", "fr", "it", "nl", "pt", "uk"]
 Increment = Annotated[int | None, Field(ge=5, le=720, description="Minutes between start times")]
-BufferArg = Annotated[Buffer | None, Field(description="Minutes")]
+BufferArg = Annotated[Buffer | None, Field(description="Minutes: 0,5,10,15,30,45,60,90,120,150,180")]
 PACING = ("start_time_increment", "before_buffer", "after_buffer")
 
 
@@ -71,6 +72,13 @@ def _check_durations(duration: int | None, options: list[int] | None) -> None:
         raise InvalidInputError(f"duration {duration} is not one of duration_options {options}")
 
 
+def _check_buffers(**buffers: int | None) -> None:
+    for key, value in buffers.items():
+        if value is not None and value not in BUFFERS:
+            allowed = ", ".join(map(str, BUFFERS))
+            raise InvalidInputError(f"{key}: {value} minutes is not offered; accepted: one of {allowed}")
+
+
 def _check_name(name: str | None) -> None:
     if name is not None and not name.strip():
         raise InvalidInputError("name is blank: give the event type's name (1 to 55 characters)")
@@ -95,6 +103,7 @@ async def create_event_type(
     """Create a one-on-one event type."""
     _check_name(name)
     _check_durations(duration, duration_options)
+    _check_buffers(before_buffer=before_buffer, after_buffer=after_buffer)
     api = client(ctx)
     body = {"owner": await user_uri(api, owner)} | _body(
         name=name,
@@ -132,6 +141,7 @@ async def update_event_type(
     """Change a one-on-one event type; fields given overwrite, others stay."""
     _check_name(name)
     _check_durations(duration, duration_options)
+    _check_buffers(before_buffer=before_buffer, after_buffer=after_buffer)
     body = _body(
         name=name,
         duration=duration,
