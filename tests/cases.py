@@ -164,6 +164,16 @@ CASES: list[Case] = [
     # -- area: links
 
     # -- area: event_type_admin
+    Case("list_event_type_hosts", lambda w: {"event_type": w.event_type}, "GET", "/event_type_memberships"),
+    Case("list_event_type_availability_schedules", lambda w: {"event_type": w.ex("event_type_to_edit")}, "GET",
+         "/event_type_availability_schedules"),
+    Case("create_event_type", lambda w: {"name": f"Pass {w.tag}"[:55]}, "POST", "/event_types",
+         check="list_event_types"),
+    Case("update_event_type", lambda w: {"event_type": w.ex("event_type_to_edit"), "description": "Edited."},
+         "PATCH", "/event_types/{event_type_to_edit}", check="get_event_type"),
+    Case("update_event_type_availability_schedules",
+         lambda w: {"event_type": w.ex("event_type_to_edit"), "timezone": "America/Chicago"}, "PATCH",
+         "/event_type_availability_schedules", check="list_event_type_availability_schedules"),
 
     # -- area: organization_admin
     Case("get_organization", lambda w: {"organization": w.org}, "GET", "/organizations/{org}"),

@@ -12,11 +12,14 @@ from mcp_helpers import call, fail, refused, uid
 
 pytestmark = pytest.mark.anyio
 
-EVENT_TYPE_TOOLS = {"list_event_types", "get_event_type"}
+EVENT_TYPE_TOOLS = {"list_event_types", "get_event_type", "list_event_type_hosts"}
 
 REFUSALS: list[tuple[str, dict[str, Any], str]] = [
     ("get_event_type", {"event_type": "x" * 300}, "at most 256"),
     ("list_event_types", {"organization": "../../x"}, "not valid"),
+    ("list_event_type_hosts", {"event_type": "https://api.calendly.com/users/x"}, "is not a event_type URI"),
+    ("list_event_type_hosts", {"event_type": "x", "count": 0}, "count: is too small"),
+    ("list_event_type_hosts", {"event_type": "x", "page_token": "a b"}, "must be the next_page_token"),
 ]
 
 
@@ -65,3 +68,20 @@ async def test_refused_before_any_request(
     mcp: Client, sandbox: SandboxProcess, tool: str, args: dict[str, Any], expected: str
 ) -> None:
     assert expected in await refused(mcp, sandbox, tool, **args)
+
+
+async def test_event_type_hosts_are_its_owner(mcp: Client, sandbox: SandboxProcess) -> None:
+    users = {u["uri"]: u for u in sandbox.info()["users"]}
+    for event_type in sandbox.info()["event_types"]:
+        hosts = await call(mcp, "list_event_type_hosts", event_type=event_type["uri"])
+        [host] = hosts["collection"]
+        owner = users[event_type["owner"]]
+        assert (host["user"], host["name"], host["email"]) == (owner["uri"], owner["name"], owner["email"])
+        assert host["uri"].startswith("https://api.calendly.com/event_type_memberships/")
+        assert hosts["next_page_token"] is None
+    first = sandbox.info()["event_types"][0]["uri"]
+    again = await call(mcp, "list_event_type_hosts", event_type=uid(first), count=1)
+    assert again["collection"][0]["user"] == sandbox.info()["event_types"][0]["owner"]
+    assert "404 Resource Not Found" in await fail(
+        mcp, "list_event_type_hosts", event_type="0b5c9a2e-3c1d-4f6a-9e8b-7d2c1a0f9e8d"
+    )

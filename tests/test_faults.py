@@ -336,6 +336,16 @@ async def effects(client: Client, world: World) -> dict[str, int]:
     # An update is idempotent: taken effect once or more reads the same; its job_title is the tag.
     found["update_contact"] = int((updated.structured_content or {}).get("job_title") == world.tag)
     found["delete_contact"] = found_deleted(contact_gone)
+    # event_type_admin: the event type created, the edit and the new time zone of the one edited.
+    edited = world.ex("event_type_to_edit")
+    types = await call(client, "list_event_types", user=world.me, count=100)
+    after = await call(client, "get_event_type", event_type=edited)
+    [hours] = (await call(client, "list_event_type_availability_schedules", event_type=edited))["collection"]
+    found["create_event_type"] = [et["name"] for et in types["collection"]].count(f"Pass {world.tag}"[:55])
+    found["update_event_type"] = int(after["description_plain"] == "Edited.")
+    found["update_event_type_availability_schedules"] = int(
+        hours["availability_rule"]["timezone"] == "America/Chicago"
+    )
     if world.connections_before:
         connections = (await call(client, "list_connections"))["connections"]
         deleted = await client.call_tool("get_connection", {"connection_id": world.connection_to_delete})
@@ -478,10 +488,13 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
         world = world_from_info(sandbox, mode)
         cases = cases_for(mode)
         seen: dict[str, str] = {}
-        # Two passes, as in the matrix: find_available_times shares its path with list_event_type_available_times.
+        # Passes of their own, as in the matrix, for the tools that share a path with another one:
+        # find_available_times with list_event_type_available_times, create_event_type (its owner, read
+        # first) with get_current_user.
+        shared = ("find_available_times", "create_event_type")
         for batch in (
-            [c for c in cases if c.tool != "find_available_times"],
-            [c for c in cases if c.tool == "find_available_times"],
+            [c for c in cases if c.tool not in shared],
+            *([c for c in cases if c.tool == t] for t in shared),
         ):
             refused.mark()
             outcomes = await run_all(refused.client, batch, world)
@@ -514,12 +527,16 @@ def checked_refusals(
         method, path = case.method, case.upstream_path(world)
         if case.tool == "create_event_invitee":  # it reads the event type before it books
             method, path = "GET", f"/event_types/{world.bare('bookable')}"
+        if case.tool == "update_event_type":  # it reads the event type before it edits it
+            method, path = "GET", f"/event_types/{world.bare('event_type_to_edit')}"
+        if case.tool == "create_event_type":  # the owner is the current user, read first
+            method, path = "GET", "/users/me"
         check_error(case, expect, outcome)
         setting = "MATON_CTRL_URL" if case.ctrl else SETTING[mode]
         assert setting in outcome.text, f"{case.tool}: the error names {setting}: {outcome.text}"
         check_waits(case, expect, waits.get((method, path), []))
         attempts = len(waits.get((method, path), [])) + 1
-        note = " (its GET of the event type; the booking was never sent)" if method != case.method else ""
+        note = " (its GET before the write; the write was never sent)" if method != case.method else ""
         seen[case.tool] = summary(case, expect, outcome, attempts, 0 if case.write else None) + note
     return seen
 

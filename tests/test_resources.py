@@ -14,6 +14,7 @@ from jsonschema.exceptions import ValidationError as SchemaValidationError
 from pydantic import ValidationError
 
 from calendly_mcp.schemas.audit import ActivityLog, ActivityLogEntry, OutgoingCommunications
+from calendly_mcp.schemas.event_type_admin import EventTypeHost, EventTypeSchedule
 from calendly_mcp.schemas.groups import Group, GroupRelationship
 from calendly_mcp.schemas.organization_admin import Organization, OrganizationInvitation
 from calendly_mcp.schemas.resources import (
@@ -63,6 +64,13 @@ PARSED: dict[str, type[CalendlyModel]] = {
     "calendlyr/event_types/update.json": Resource[EventType],
     "calendlyr/objects/event_type.json": EventType,
     "calendlyr/objects/event_types/profile.json": EventTypeProfile,
+    # event type administration (schemas/event_type_admin.py)
+    "calendlyr/event_type_hosts/list.json": Collection[EventTypeHost],
+    "calendlyr/event_type_memberships/list.json": Collection[EventTypeHost],
+    "calendlyr/event_type_memberships/list_page2.json": Collection[EventTypeHost],
+    "calendlyr/objects/event_type_host.json": EventTypeHost,
+    "calendlyr/event_type_availability_schedules/list.json": Collection[EventTypeSchedule],
+    "calendlyr/objects/event_types/availability_schedule.json": EventTypeSchedule,
     "ruby-client/event_type_001_user.json": Resource[EventType],
     "ruby-client/event_type_011_many_questions.json": Resource[EventType],
     "ruby-client/event_type_101_team.json": Resource[EventType],
@@ -217,11 +225,8 @@ NOT_PARSED: dict[str, str] = {
     "ruby-client/error_404_not_found.json": "error body",
     "ruby-client/refresh_token.json": "OAuth token endpoint answer",
     # Resources outside this module's scope.
-    "calendlyr/event_type_availability_schedules/": "event type availability: not modelled",
-    "calendlyr/objects/event_types/availability_schedule.json": "event type availability: not modelled",
-    "calendlyr/event_type_hosts/": "event type memberships: not modelled",
-    "calendlyr/event_type_memberships/": "event type memberships: not modelled",
-    "calendlyr/objects/event_type_host.json": "event type memberships: not modelled",
+    # A bare message, not the spec's {"resource": ...}: update_event_type_availability_schedules reads back.
+    "calendlyr/event_type_availability_schedules/update.json": "message-only answer",
     "calendlyr/scheduling_links/": "scheduling links: not modelled",
     "ruby-client/schedule_link_001.json": "scheduling links: not modelled",
     "calendlyr/shares/": "shares: not modelled",

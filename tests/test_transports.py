@@ -13,6 +13,8 @@ from mcp_helpers import call, fail
 pytestmark = pytest.mark.anyio
 
 TRANSPORTS: list[Transport] = ["stdio", "streamable-http", "sse"]
+# Every toolset: the shared table has a row for every tool, the non-default toolsets' too.
+ALL = {"CALENDLY_MCP_TOOLSETS": "all"}
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

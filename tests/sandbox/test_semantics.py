@@ -312,7 +312,7 @@ async def test_faults(direct: httpx2.AsyncClient, control: httpx2.AsyncClient) -
             "body": "slow down",
         },
     )
-    assert (await direct.post("/event_types")).status_code == 404  # another method: not faulted
+    assert (await direct.delete("/event_types")).status_code == 404  # another method: not faulted
     limited = await direct.get("/event_types")
     assert limited.status_code == 429
     assert limited.text == "slow down"

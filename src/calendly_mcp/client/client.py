@@ -141,9 +141,9 @@ class CalendlyClient:
         """A write: `check` tells the caller how to find out whether it happened if the answer is lost."""
         return await self._call("POST", self.endpoint.api_base, path, body=body, check=check)
 
-    async def patch(self, path: str, body: JSON, *, check: str) -> JSON:
-        """A write that changes the given fields of a resource; `check` as for post."""
-        return await self._call("PATCH", self.endpoint.api_base, path, body=body, check=check)
+    async def patch(self, path: str, body: JSON, *, check: str, params: Params | None = None) -> JSON:
+        """A write that changes (or overwrites) the fields given; `check` as for post."""
+        return await self._call("PATCH", self.endpoint.api_base, path, params=params, body=body, check=check)
 
     async def delete(self, path: str, *, check: str) -> JSON:
         return await self._call("DELETE", self.endpoint.api_base, path, check=check)

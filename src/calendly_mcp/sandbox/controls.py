@@ -166,6 +166,15 @@ class Controls:
                     **store.no_show_info(),
                     # -- area: links
                     # -- area: event_type_admin
+                    # A one-on-one event type of the owner no other example books, to edit; a group one.
+                    "event_type_to_edit": next(
+                        et.uri
+                        for et in store.event_types(owners={owner.uuid})
+                        if et.slug == "strategy-session"
+                    ),
+                    "group_event_type": next(
+                        et.uri for et in store.event_types(owners={owner.uuid}) if et.kind == "group"
+                    ),
                     # -- area: organization_admin
                     **invitation_examples(organization, store.users(), store.schedules_of(owner.uuid)),
                     # -- area: groups_audit

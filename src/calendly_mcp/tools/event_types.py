@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from calendly_mcp.client import ids
+from calendly_mcp.schemas.event_type_admin import EventTypeDetail, EventTypeHost, HostRow
 from calendly_mcp.schemas.inputs import Count, EventTypeId, EventTypeSort, OrganizationArg, PageToken, UserArg
 from calendly_mcp.schemas.outputs import EventTypeRow, Page
 from calendly_mcp.schemas.resources import EventType, Resource
@@ -38,6 +39,21 @@ async def list_event_types(
 
 
 @TOOLS.tool("Get event type", READ)
-async def get_event_type(ctx: Ctx, event_type: EventTypeId) -> EventType:
+async def get_event_type(ctx: Ctx, event_type: EventTypeId) -> EventTypeDetail:
     """One event type: duration, locations, questions."""
-    return parse(Resource[EventType], await client(ctx).get(ids.path("event_types", event_type))).resource
+    answer = await client(ctx).get(ids.path("event_types", event_type))
+    return parse(Resource[EventTypeDetail], answer).resource
+
+
+@TOOLS.tool("List event type hosts", READ)
+async def list_event_type_hosts(
+    ctx: Ctx, event_type: EventTypeId, count: Count = 20, page_token: PageToken = None
+) -> Page[HostRow]:
+    """Who hosts an event type."""
+    params: dict[str, str | int | bool | None] = {
+        "event_type": ids.uri("event_types", event_type), "count": count, "page_token": page_token,
+    }  # fmt: skip
+    found = page(EventTypeHost, await client(ctx).get("/event_type_memberships", params))
+    return Page(
+        collection=[HostRow.of(host) for host in found.collection], next_page_token=found.next_page_token
+    )

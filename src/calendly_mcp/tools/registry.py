@@ -11,6 +11,7 @@ from calendly_mcp.tools import (
     connections,
     contacts,
     data_compliance,
+    event_type_admin,
     event_types,
     events,
     groups,
@@ -42,6 +43,7 @@ AREAS = (
     contacts,
     groups,
     audit,
+    event_type_admin,
 )
 TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)

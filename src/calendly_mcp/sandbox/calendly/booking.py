@@ -24,7 +24,7 @@ from .records import (
     User,
     id_from_uri,
 )
-from .slots import Calendar, offered_slots
+from .slots import Calendar, Pace, offered_slots
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 ().-]{4,30}$")
@@ -300,13 +300,15 @@ def _new_meeting(booking: Booking, now: datetime) -> ScheduledEvent:
     )
 
 
-def book(booking: Booking, host: Calendar, now: datetime) -> tuple[ScheduledEvent, Invitee]:
+def book(
+    booking: Booking, host: Calendar, now: datetime, pace: Pace | None = None
+) -> tuple[ScheduledEvent, Invitee]:
     """Take the slot in the host's calendar; 400 when it is not offered.
 
     The seat is in this group meeting when one is there, else in a new meeting the caller must keep.
     """
     event_type = booking.event_type
-    offered = offered_slots(host, event_type, booking.start, booking.start + timedelta(seconds=1), now)
+    offered = offered_slots(host, event_type, booking.start, booking.start + timedelta(seconds=1), now, pace)
     if not offered or offered[0].start != booking.start:
         raise _invalid("event.start_time", "That start time has been filled", "already_filled")
     # The host hosts every meeting of their event types, so a meeting to join is among theirs.

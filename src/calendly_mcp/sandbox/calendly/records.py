@@ -521,6 +521,8 @@ class State:
     # -- area: links
 
     # -- area: event_type_admin
+    # Per event type id: its EventTypeSettings (increment, buffers, own hours; event_type_admin_records.py).
+    event_type_settings: dict[str, object] = field(default_factory=dict[str, object])
 
     # -- area: organization_admin
     invitations: dict[str, Invitation] = field(default_factory=dict[str, "Invitation"])

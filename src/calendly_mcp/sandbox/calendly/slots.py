@@ -28,6 +28,17 @@ def check_window(start: datetime, end: datetime, now: datetime, max_days: int) -
 
 
 @dataclass(frozen=True)
+class Pace:
+    """What an event type sets on top of its host's calendar: the step between offered start times, the
+    buffers kept free before and after a meeting, and its own hours (None: the host's schedule)."""
+
+    step: timedelta
+    before: timedelta = timedelta()
+    after: timedelta = timedelta()
+    schedule: AvailabilitySchedule | None = None
+
+
+@dataclass(frozen=True)
 class Slot:
     start: datetime
     invitees_remaining: int
@@ -63,11 +74,15 @@ def default_schedule(schedules: Sequence[AvailabilitySchedule]) -> AvailabilityS
     return next((s for s in schedules if s.default), schedules[0] if schedules else None)
 
 
-def _remaining(event_type: EventType, start: datetime, end: datetime, busy: list[Busy]) -> int:
-    """Seats left at this start time: 0 when anything overlaps, except this type's own group meeting."""
+def _remaining(
+    event_type: EventType, start: datetime, end: datetime, busy: list[Busy], pace: Pace | None = None
+) -> int:
+    """Seats left at this start time: 0 when anything overlaps the meeting and its buffers, except this
+    type's own group meeting."""
     remaining = event_type.invitees_limit
+    kept_from, kept_to = (start - pace.before, end + pace.after) if pace else (start, end)
     for busy_start, busy_end, event in busy:
-        if not (busy_start < end and start < busy_end):
+        if not (busy_start < kept_to and kept_from < busy_end):
             continue
         if (
             event is not None
@@ -82,16 +97,23 @@ def _remaining(event_type: EventType, start: datetime, end: datetime, busy: list
 
 
 def offered_slots(
-    host: Calendar, event_type: EventType, start: datetime, end: datetime, now: datetime
+    host: Calendar,
+    event_type: EventType,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    pace: Pace | None = None,
 ) -> list[Slot]:
-    """Start times in [start, end) an invitee can book now, in the host's schedule and free."""
-    schedule = host.schedule
+    """Start times in [start, end) an invitee can book now, in the schedule (the event type's own hours,
+    else the host's) and free, buffers included."""
+    schedule = pace.schedule if pace and pace.schedule else host.schedule
     if schedule is None or not event_type.active:
         return []
     zone = ZoneInfo(schedule.timezone)
     duration = timedelta(minutes=event_type.duration)
-    step = slot_step(event_type.duration)
-    busy = host.busy(start, end + duration)
+    step = pace.step if pace else slot_step(event_type.duration)
+    before, after = (pace.before, pace.after) if pace else (timedelta(), timedelta())
+    busy = host.busy(start - before, end + duration + after)
     slots: list[Slot] = []
     day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
     while day <= last:
@@ -101,7 +123,7 @@ def offered_slots(
             while moment + duration <= stop:
                 slot = moment.astimezone(UTC)
                 if start <= slot < end and slot > now:
-                    remaining = _remaining(event_type, slot, slot + duration, busy)
+                    remaining = _remaining(event_type, slot, slot + duration, busy, pace)
                     if remaining:
                         slots.append(Slot(slot, remaining))
                 moment += step

@@ -243,6 +243,12 @@ class Store:
     # -- area: links
 
     # -- area: event_type_admin
+    def event_type_settings(self) -> dict[str, object]:
+        """Event types' increments, buffers and own hours, by event type id (event_type_admin_records.py)."""
+        return self._state.event_type_settings
+
+    def add_event_type(self, event_type: EventType) -> None:
+        self._state.event_types[event_type.uuid] = event_type
 
     # -- area: organization_admin
     def invitations(self, *, status: str | None, email: str | None, descending: bool) -> list[Invitation]:

@@ -10,6 +10,7 @@ from . import (
     availability,
     contacts,
     data_compliance,
+    event_type_admin,
     event_types,
     events,
     groups,
@@ -44,6 +45,7 @@ AREAS = (
     contacts,
     groups,
     audit,
+    event_type_admin,
 )
 
 

@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..error_bodies import invalid_argument, not_found, permission_denied
+from ..event_type_admin_records import pace_of
 from ..params import Query
 from ..records import id_from_uri
 from ..slots import (
@@ -45,10 +46,12 @@ class Availability:
             raise invalid_argument("event_type", "Event type is not active")
         owner = store.users_by_id()[event_type.owner]
         calendar = store.calendar(owner.uuid)
+        pace = pace_of(store.event_type_settings(), event_type)
         # Slots are shown in the zone of the schedule they come from.
-        zone = ZoneInfo(calendar.schedule.timezone if calendar.schedule else owner.timezone)
+        schedule = pace.schedule or calendar.schedule
+        zone = ZoneInfo(schedule.timezone if schedule else owner.timezone)
         url = event_type.to_api(owner)["scheduling_url"]
-        slots = offered_slots(calendar, event_type, start, end, store.now())
+        slots = offered_slots(calendar, event_type, start, end, store.now(), pace)
         return JSONResponse({"collection": [slot_to_api(slot, url, zone) for slot in slots]})
 
     async def busy_times(self, request: Request) -> Response:

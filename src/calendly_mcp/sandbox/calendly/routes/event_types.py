@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..error_bodies import not_found
+from ..event_type_admin_records import render
 from ..params import Query
 from .shared import CalendlyAPI
 
@@ -22,8 +23,10 @@ class EventTypes:
         active = query.boolean("active")
         sort = query.sort(("name", "position", "created_at", "updated_at"), "name:asc")
         found = self.api.store.event_types(owners={user.uuid} if user else None, active=active, sort=sort)
-        users = self.api.store.users_by_id()
-        return self.api.list_response(request, "/event_types", found, lambda et: et.to_api(users[et.owner]))
+        users, kept = self.api.store.users_by_id(), self.api.store.event_type_settings()
+        return self.api.list_response(
+            request, "/event_types", found, lambda et: render(kept, et, users[et.owner])
+        )
 
     async def get(self, request: Request) -> Response:
         self.api.caller(request)
@@ -31,7 +34,8 @@ class EventTypes:
         event_type = store.event_type(request.path_params["uuid"])
         if event_type is None:
             raise not_found()
-        return JSONResponse({"resource": event_type.to_api(store.users_by_id()[event_type.owner])})
+        owner = store.users_by_id()[event_type.owner]
+        return JSONResponse({"resource": render(store.event_type_settings(), event_type, owner)})
 
 
 def routes(api: CalendlyAPI) -> list[Route]:

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from ..booking import book, parse_booking
 from ..error_bodies import CalendlyError
+from ..event_type_admin_records import pace_of
 from ..params import json_object
 from .shared import CalendlyAPI
 
@@ -29,7 +30,8 @@ class Scheduling:
                 "Too Many Requests",
                 f"The Scheduling API allows {limit} bookings per minute. Try again later.",
             )
-        event, invitee = book(booking, store.calendar(booking.event_type.owner), store.now())
+        pace = pace_of(store.event_type_settings(), booking.event_type)
+        event, invitee = book(booking, store.calendar(booking.event_type.owner), store.now(), pace)
         store.add_event(event)
         self.api.announce("invitee.created", event, [invitee])
         return JSONResponse({"resource": invitee.to_api()}, status_code=201)
