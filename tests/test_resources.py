@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 from pydantic import ValidationError
 
+from calendly_mcp.schemas.links import SchedulingLink, Share
 from calendly_mcp.schemas.resources import (
     AvailabilityInterval,
     AvailabilityRule,
@@ -140,6 +141,11 @@ PARSED: dict[str, type[CalendlyModel]] = {
     "ruby-client/webhooks_user_001.json": Collection[WebhookSubscription],
     "ruby-client/webhooks_user_002_page1.json": Collection[WebhookSubscription],
     "ruby-client/webhooks_user_002_page2.json": Collection[WebhookSubscription],
+    # single-use links and shares
+    "calendlyr/scheduling_links/create.json": Resource[SchedulingLink],
+    "ruby-client/schedule_link_001.json": Resource[SchedulingLink],
+    "calendlyr/shares/create.json": Resource[Share],
+    "calendlyr/objects/share.json": Share,
     # webhook deliveries
     "calendlyr/objects/webhooks/payload.json": WebhookDelivery,
     "maton-webhooks/webhook_invitee_created.json": WebhookDelivery,
@@ -192,10 +198,6 @@ NOT_PARSED: dict[str, str] = {
     "calendlyr/objects/routing_form.json": "routing forms: not modelled",
     "calendlyr/objects/routing_forms/": "routing forms: not modelled",
     "ruby-client/routing_form": "routing forms: not modelled",
-    "calendlyr/scheduling_links/": "scheduling links: not modelled",
-    "ruby-client/schedule_link_001.json": "scheduling links: not modelled",
-    "calendlyr/shares/": "shares: not modelled",
-    "calendlyr/objects/share.json": "shares: not modelled",
 }
 
 CASES = sorted(PARSED)

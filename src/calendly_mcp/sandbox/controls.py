@@ -147,6 +147,22 @@ class Controls:
                     },
                     # -- area: no_shows
                     # -- area: links
+                    # The owner's event types to make links of (one with duration options), and ones a
+                    # link is refused for: a colleague's, a group one, an inactive one.
+                    "link_event_type": next(
+                        et.uri
+                        for et in store.event_types()
+                        if et.owner == owner.uuid and et.active and et.kind == "solo" and et.duration_options
+                    ),
+                    "colleague_event_type": next(
+                        et.uri for et in store.event_types() if et.owner != owner.uuid and et.active
+                    ),
+                    "group_event_type": next(
+                        et.uri for et in store.event_types() if et.owner == owner.uuid and et.kind == "group"
+                    ),
+                    "inactive_event_type": next(
+                        et.uri for et in store.event_types() if et.owner == owner.uuid and not et.active
+                    ),
                     # -- area: event_type_admin
                     # -- area: organization_admin
                     # -- area: groups_audit

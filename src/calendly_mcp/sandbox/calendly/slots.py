@@ -88,6 +88,7 @@ def offered_slots(
     schedule = host.schedule
     if schedule is None or not event_type.active:
         return []
+    start, end = event_type.bookable_between(start, end)
     zone = ZoneInfo(schedule.timezone)
     duration = timedelta(minutes=event_type.duration)
     step = slot_step(event_type.duration)

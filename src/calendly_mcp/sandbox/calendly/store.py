@@ -212,6 +212,22 @@ class Store:
     # -- area: no_shows
 
     # -- area: links
+    # Imported here, in this area's block, so that the areas' lines never meet in the imports above.
+    from .links_records import SchedulingLink
+
+    def add_event_type(self, event_type: EventType) -> None:
+        """Keep an event type created through the API (a one-off): listed and booked like the others."""
+        self._state.event_types[event_type.uuid] = event_type
+
+    def add_link(self, link: SchedulingLink) -> None:
+        self._state.links[link.code] = link
+
+    def link(self, code: str) -> SchedulingLink | None:
+        return self._state.links.get(code)
+
+    def links(self) -> list[SchedulingLink]:
+        """Every single-use link, in the order they were created."""
+        return list(self._state.links.values())
 
     # -- area: event_type_admin
 
