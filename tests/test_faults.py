@@ -161,8 +161,9 @@ SETTING: dict[str, str] = {"direct": "CALENDLY_API_URL", "gateway": "MATON_GATEW
 # Tools that also ask paths other tools' faults are set on, each in a pass of its own, so that each
 # tool's requests can be told apart in the logs and a fault meets only the request it is meant for:
 # find_available_times asks list_event_type_available_times' path; create_event_invitee reads before it
-# books (the current user, the invitee's meetings at that start, the offered slots).
-ALONE = ("find_available_times", "create_event_invitee")
+# books (the current user, the invitee's meetings at that start, the offered slots); create_share reads
+# the event type before it shares it.
+ALONE = ("find_available_times", "create_event_invitee", "create_share")
 
 
 @dataclass
@@ -309,6 +310,11 @@ async def effects(client: Client, world: World) -> dict[str, int]:
         "create_webhook_subscription": [h["callback_url"] for h in hooks["collection"]].count(url),
         "delete_webhook_subscription": int(gone.is_error and "404" in text_of(gone)),
     }
+    # Single-use links: no tool lists them, the sandbox counts them; one-offs are listed as event types.
+    made = httpx2.get(f"{world.sandbox_url}/_sandbox/info").json()["examples"]["links_made"]
+    types = await call(client, "list_event_types", user=world.me, count=100)
+    found["create_scheduling_link"], found["create_share"] = made["scheduling_link"], made["share"]
+    found["create_one_off_event_type"] = [t["name"] for t in types["collection"]].count("Pass one-off")
     if world.connections_before:
         connections = (await call(client, "list_connections"))["connections"]
         deleted = await client.call_tool("get_connection", {"connection_id": world.connection_to_delete})
@@ -437,10 +443,12 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
         world = world_from_info(sandbox, mode)
         cases = CASES
         seen: dict[str, str] = {}
-        # Two passes, as in the matrix: find_available_times shares its path with list_event_type_available_times.
+        # Passes, as in the matrix: find_available_times shares its path with list_event_type_available_times,
+        # create_share (reading its event type first) get_event_type's.
         for batch in (
-            [c for c in cases if c.tool != "find_available_times"],
+            [c for c in cases if c.tool not in ("find_available_times", "create_share")],
             [c for c in cases if c.tool == "find_available_times"],
+            [c for c in cases if c.tool == "create_share"],
         ):
             refused.mark()
             outcomes = await run_all(refused.client, batch, world)
@@ -477,6 +485,8 @@ def checked_refusals(
         method, path = case.method, case.upstream_path(world)
         if case.tool == "create_event_invitee":  # it reads the event type before it books
             method, path = "GET", f"/event_types/{world.bare('bookable')}"
+        if case.tool == "create_share":  # it reads the event type before it shares it
+            method, path = "GET", f"/event_types/{world.bare('link_event_type')}"
         check_error(case, expect, outcome)
         setting = "MATON_CTRL_URL" if case.ctrl else SETTING[mode]
         assert setting in outcome.text, f"{case.tool}: the error names {setting}: {outcome.text}"

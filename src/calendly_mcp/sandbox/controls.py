@@ -163,6 +163,11 @@ class Controls:
                     "inactive_event_type": next(
                         et.uri for et in store.event_types() if et.owner == owner.uuid and not et.active
                     ),
+                    # How many links each request made since the reset (no API call lists them).
+                    "links_made": {
+                        kind: sum(1 for link in store.links() if link.made_by == kind)
+                        for kind in ("scheduling_link", "share", "one_off")
+                    },
                     # -- area: event_type_admin
                     # -- area: organization_admin
                     # -- area: groups_audit

@@ -7,7 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .error_bodies import CalendlyError
@@ -92,6 +92,7 @@ class SchedulingLink:
     # A share's override as answered (every field, the event type's where the request left it out).
     override: JSONDict | None = None
     used_by: str | None = None  # the invitee URI of the booking that used it
+    made_by: Literal["scheduling_link", "share", "one_off"] = "scheduling_link"  # the request that made it
 
     def to_api(self) -> JSONDict:
         return {

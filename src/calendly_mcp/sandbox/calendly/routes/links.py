@@ -82,6 +82,7 @@ class Links:
             booking_url=f"{origin(request)}/d/{code}/{slugify(event_type.name)}",
             created_at=self.api.store.now(),
             override=override,
+            made_by="scheduling_link" if override is None else "share",
         )
         self.api.store.add_link(link)
         return link
@@ -239,7 +240,9 @@ class Links:
         )
         store.add_event_type(event_type)
         # The one-off's booking page books once, as a single-use link does.
-        store.add_link(SchedulingLink(code, event_type.uuid, event_type.booking_url or "", now))
+        store.add_link(
+            SchedulingLink(code, event_type.uuid, event_type.booking_url or "", now, made_by="one_off")
+        )
         return JSONResponse({"resource": event_type.to_api(host)}, status_code=201)
 
     def _member(self, raw: object, parameter: str, *, required: bool = False) -> User | None:
