@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ import httpx2
 import pytest
 from mcp.client import Client
 
-from conftest import SandboxProcess
+from conftest import Mode, SandboxProcess
 from mcp_helpers import call, fail, iso, refused, uid
 
 pytestmark = pytest.mark.anyio
@@ -378,3 +379,35 @@ async def test_the_sandbox_refuses_bodies_calendly_refuses(sandbox: SandboxProce
         assert local.hour in (8, 9), stamp
     assert httpx2.get(f"{sandbox.url}/d/nope-000-000/x").status_code == 404
     assert httpx2.post(f"{sandbox.url}/_sandbox/links/nope/book", json={}).status_code == 404
+
+
+async def test_a_booking_through_a_link_is_a_meeting_like_any_other(
+    mcp: Client, sandbox: SandboxProcess, mode: Mode
+) -> None:
+    """It takes its slot, is listed, and is delivered to webhook subscribers as invitee.created."""
+    inbox = f"links-{mode}"
+    await call(
+        mcp,
+        "create_webhook_subscription",
+        url=f"{sandbox.url}/_sandbox/inbox/{inbox}",
+        events=["invitee.created"],
+    )
+    event_type = sandbox.info()["examples"]["link_event_type"]
+    link = await call(mcp, "create_scheduling_link", event_type=event_type)
+    slot = offered(sandbox, link["booking_url"])["available_times"][0]
+    email = f"via-link-{mode}@example.com"
+    assert book_through(sandbox, link["booking_url"], slot, email).status_code == 201
+    listed = await call(mcp, "list_scheduled_events", invitee_email=email, min_start_time=iso())
+    assert len(listed["collection"]) == 1
+    window = {"start_time": iso(minutes=5), "end_time": iso(days=6)}
+    after = await call(mcp, "list_event_type_available_times", event_type=event_type, **window)
+    assert datetime.fromisoformat(slot) not in {
+        datetime.fromisoformat(s["start_time"]) for s in after["collection"]
+    }
+    (delivery,) = sandbox.inbox(inbox)
+    body = json.loads(delivery["body"])
+    assert (body["event"], body["payload"]["email"]) == ("invitee.created", email)
+    # A second link cannot take the slot the first one booked.
+    other = await call(mcp, "create_scheduling_link", event_type=event_type)
+    assert slot not in offered(sandbox, other["booking_url"])["available_times"]
+    assert book_through(sandbox, other["booking_url"], slot, "late@example.com").status_code == 400
