@@ -87,7 +87,7 @@ def server_json() -> dict[str, Any]:
 def mcpb_manifest() -> dict[str, Any]:
     from calendly_mcp import __version__
     from calendly_mcp.tools._mcp import description
-    from calendly_mcp.tools.registry import ALL_TOOLS
+    from calendly_mcp.tools.registry import ALL_TOOLS, DEFAULT
 
     project = pyproject()
     return {
@@ -125,7 +125,13 @@ def mcpb_manifest() -> dict[str, Any]:
                 },
             },
         },
-        "tools": [{"name": spec.name, "description": description(spec.fn)} for spec in ALL_TOOLS],
+        # What the bundle serves as installed: the default toolsets (Maton's connection tools in gateway
+        # mode); CALENDLY_MCP_TOOLSETS adds the others.
+        "tools": [
+            {"name": spec.name, "description": description(spec.fn)}
+            for spec in ALL_TOOLS
+            if spec.toolset in DEFAULT
+        ],
         "tools_generated": False,
         "compatibility": {
             "platforms": ["darwin", "win32", "linux"],

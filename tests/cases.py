@@ -172,6 +172,11 @@ CASES: list[Case] = [
 ]  # fmt: skip
 
 
+def cases_for(mode: Mode) -> list[Case]:
+    """The rows a server in `mode` lists: Maton's connection tools only in gateway mode."""
+    return [case for case in CASES if not (case.ctrl and mode == "direct")]
+
+
 def upstream_paths() -> re.Pattern[str]:
     """Every path the server may ask of Calendly (also behind Maton's /calendly) and of Maton."""
     api = "|".join(sorted({case.pattern() for case in CASES if not case.ctrl}))

@@ -68,6 +68,10 @@ class SandboxProcess:
         """Move the organization to another Calendly plan until the next reset (seeded: enterprise)."""
         httpx2.post(f"{self.url}/_sandbox/plan", json={"plan": plan}).raise_for_status()
 
+    def grant_scopes(self, *scopes: str) -> None:
+        """Grant the credential only these OAuth scopes until the next reset (seeded: every scope)."""
+        httpx2.post(f"{self.url}/_sandbox/scopes", json={"scopes": list(scopes)}).raise_for_status()
+
     def fault(self, **fault: Any) -> None:
         httpx2.post(f"{self.url}/_sandbox/faults", json=fault).raise_for_status()
 
@@ -150,9 +154,14 @@ def sandbox(sandbox_process: SandboxProcess) -> SandboxProcess:
 
 def server_env(mode: Mode | None, url: str | None, **extra: str) -> dict[str, str]:
     """A clean environment for a server process: nothing of the developer's own credentials leaks in, and
-    its booking record is the session's temporary one (even the default location is a temporary one)."""
+    its booking record is the session's temporary one (even the default location is a temporary one).
+    Every toolset is served: the tests exercise every tool (a test of the default set says so)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MATON_", "CALENDLY_"))}
-    env |= {"CALENDLY_MCP_DATABASE_URL": DATABASE_URL, "XDG_DATA_HOME": str(SESSION_DATA)}
+    env |= {
+        "CALENDLY_MCP_DATABASE_URL": DATABASE_URL,
+        "XDG_DATA_HOME": str(SESSION_DATA),
+        "CALENDLY_MCP_TOOLSETS": "all",
+    }
     if mode == "direct" and url:
         env |= {"CALENDLY_API_TOKEN": "sandbox-token", "CALENDLY_API_URL": url}
     elif mode == "gateway" and url:

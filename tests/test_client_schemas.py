@@ -191,7 +191,8 @@ def test_converted_schema_keeps_every_argument(tool: str, converter: Converter) 
 
 
 def settings() -> Settings:
-    return Settings(_env_file=None, calendly_mcp_toolsets="all")  # pyright: ignore[reportCallIssue]
+    # Gateway mode: every toolset, Maton's connection tools included.
+    return Settings(_env_file=None, calendly_mcp_toolsets="all", maton_api_key="k")  # pyright: ignore[reportCallIssue]
 
 
 @pytest.mark.anyio

@@ -285,3 +285,16 @@ async def test_a_maton_5xx_is_not_blamed_on_calendly(
     assert text.startswith("Maton's connection API answered 503")
     assert text.endswith("Maton's connection API failed on its side; try again shortly.")
     assert "Calendly failed" not in text
+
+
+async def test_a_missing_oauth_scope_is_named_with_how_to_grant_it(
+    mcp: Client, sandbox: SandboxProcess
+) -> None:
+    sandbox.grant_scopes("users:read")
+    assert (await call(mcp, "get_current_user"))["uri"]
+    text = await fail(mcp, "list_scheduled_events")
+    assert "403 Insufficient scope" in text
+    assert "lacks the OAuth scope scheduled_events:read" in text
+    assert "CALENDLY_API_TOKEN" in text
+    assert "create_connection" in text
+    assert "upgrade" not in text.lower()

@@ -30,6 +30,11 @@ def settings(**values: Any) -> Settings:
     return Settings(_env_file=None, **values)  # pyright: ignore[reportCallIssue]
 
 
+def everything() -> Settings:
+    """Every tool: every toolset, in gateway mode (where Maton's connection tools are listed too)."""
+    return settings(calendly_mcp_toolsets="all", maton_api_key="k")
+
+
 async def listed(s: Settings) -> list[dict[str, Any]]:
     async with Client(build_server(s)) as client:
         tools = (await client.list_tools()).tools
@@ -37,7 +42,7 @@ async def listed(s: Settings) -> list[dict[str, Any]]:
 
 
 async def test_names_unique_and_complete() -> None:
-    tools = await listed(settings())
+    tools = await listed(everything())
     names = [t["name"] for t in tools]
     assert len(names) == len(set(names))
     assert set(names) == {spec.name for spec in ALL_TOOLS}
@@ -52,7 +57,7 @@ def test_every_area_module_declares_one_toolset_of_its_own_name() -> None:
 
 
 async def test_every_tool_has_title_description_and_all_four_annotations() -> None:
-    for tool in await listed(settings()):
+    for tool in await listed(everything()):
         assert tool["title"], tool["name"]
         assert 20 <= len(tool["description"]) <= 200, tool["name"]
         annotations = tool["annotations"]
@@ -63,7 +68,7 @@ async def test_every_tool_has_title_description_and_all_four_annotations() -> No
 
 
 async def test_input_schemas_are_flat_objects_without_top_level_combinators() -> None:
-    for tool in await listed(settings()):
+    for tool in await listed(everything()):
         schema = tool["inputSchema"]
         Draft202012Validator.check_schema(schema)
         assert schema["type"] == "object"
@@ -83,15 +88,15 @@ async def test_input_schemas_are_flat_objects_without_top_level_combinators() ->
 
 
 async def test_output_schemas_are_valid_json_schemas() -> None:
-    for tool in await listed(settings()):
+    for tool in await listed(everything()):
         assert "outputSchema" in tool, tool["name"]
         Draft202012Validator.check_schema(tool["outputSchema"])
 
 
 def test_read_only_mode_keeps_only_read_only_tools() -> None:
-    everything = select(settings())
-    read_only = select(settings(calendly_mcp_read_only=True))
-    assert read_only == [spec for spec in everything if spec.annotations.read_only_hint]
+    every = select(everything())
+    read_only = select(settings(calendly_mcp_toolsets="all", maton_api_key="k", calendly_mcp_read_only=True))
+    assert read_only == [spec for spec in every if spec.annotations.read_only_hint]
 
 
 async def test_toolsets_filter() -> None:
@@ -107,11 +112,26 @@ async def test_toolsets_filter() -> None:
 def test_default_all_and_names_combine() -> None:
     every = {spec.name for spec in ALL_TOOLS}
     default = {spec.name for spec in ALL_TOOLS if spec.toolset in registry.DEFAULT}
-    assert {s.name for s in select(settings())} == default
-    assert {s.name for s in select(settings(calendly_mcp_toolsets="all"))} == every
-    assert {s.name for s in select(settings(calendly_mcp_toolsets="default,users"))} == default
-    assert {s.name for s in select(settings(calendly_mcp_toolsets=""))} == default
+    gateway = {"maton_api_key": "k"}
+    assert {s.name for s in select(settings(**gateway))} == default
+    assert {s.name for s in select(settings(calendly_mcp_toolsets="all", **gateway))} == every
+    assert {s.name for s in select(settings(calendly_mcp_toolsets="default,users", **gateway))} == default
+    assert {s.name for s in select(settings(calendly_mcp_toolsets="", **gateway))} == default
     assert registry.toolsets(["users", "events", "users"]) == {"users", "events"}
+    for extra in sorted(set(registry.NAMES) - set(registry.DEFAULT)):
+        combined = {s.name for s in select(settings(calendly_mcp_toolsets=f"default,{extra}", **gateway))}
+        assert combined == default | {spec.name for spec in ALL_TOOLS if spec.toolset == extra}
+
+
+def test_connections_are_listed_only_in_gateway_mode() -> None:
+    assert {"connections"} == registry.GATEWAY_ONLY
+    maton = {spec.name for spec in ALL_TOOLS if spec.toolset == "connections"}
+    for credentials in ({"calendly_api_token": "t"}, {}, {"calendly_api_token": "t", "maton_api_key": "k"}):
+        names = {s.name for s in select(settings(calendly_mcp_toolsets="all", **credentials))}
+        assert names == {spec.name for spec in ALL_TOOLS} - maton, credentials
+    assert maton <= {s.name for s in select(settings(maton_api_key="k"))}
+    with pytest.raises(SelectionError, match="connections are Maton's and listed only in gateway mode"):
+        select(settings(calendly_mcp_toolsets="connections", calendly_api_token="t"))
 
 
 def test_unknown_toolset_is_refused() -> None:
@@ -134,7 +154,7 @@ def test_manifest_is_what_the_models_make() -> None:
 
 async def test_tools_list_serves_the_manifest() -> None:
     manifest = _manifest.load()
-    assert {t["name"]: t for t in await listed(settings(calendly_mcp_toolsets="all"))} == manifest
+    assert {t["name"]: t for t in await listed(everything())} == manifest
 
 
 def test_a_missing_manifest_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:

@@ -46,6 +46,15 @@ class Settings(BaseSettings):
     calendly_mcp_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="comma list of Host names HTTP clients use, off loopback"
     )
+    calendly_mcp_max_sessions: int = Field(
+        100, ge=1, le=10000, description="HTTP sessions of older-protocol clients open at once, at most"
+    )
+    calendly_mcp_session_idle_seconds: float = Field(
+        120.0, gt=0, le=86400, description="seconds an idle older-protocol HTTP session is kept"
+    )
+    calendly_mcp_slow_request_seconds: float = Field(
+        15.0, gt=0, le=600, description="seconds an HTTP request's headers, and then its body, may take"
+    )
     calendly_availability_max_days: int = Field(
         7, ge=1, le=31, description="days per available-times call (1-31)"
     )

@@ -297,6 +297,7 @@ class CalendlyClient:
         if isinstance(data, dict) and isinstance(cast(JSON, data).get("title"), str):
             error_body = cast(JSON, data)
             details: Any = error_body.get("details")
+            scopes: Any = error_body.get("required_scopes")
             return cls(
                 str(error_body.get("message") or ""),
                 status_code=status,
@@ -308,6 +309,9 @@ class CalendlyClient:
                 # Maton's connection API is never Calendly, whatever shape its answer has.
                 source="maton_ctrl" if ctrl else "calendly",
                 hint=self._calendly_401_hint() if status == 401 and not ctrl else None,
+                required_scopes=[s for s in cast(list[Any], scopes) if isinstance(s, str)]
+                if isinstance(scopes, list)
+                else None,
             )
         # Not Calendly's shape: the Maton gateway's own answer, or a proxy page. Show it, opaque.
         source = "maton_ctrl" if ctrl else "maton" if self.endpoint.mode == "gateway" else "calendly"

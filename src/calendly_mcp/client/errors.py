@@ -77,10 +77,13 @@ class APIStatusError(APIError):
         source: str = "calendly",
         retry_after: float | None = None,
         hint: str | None = None,
+        required_scopes: list[str] | None = None,
     ) -> None:
         self.status_code = status_code
         self.title = title
         self.details = details or []
+        # Calendly's "Insufficient scope" 403 names the OAuth scopes the credential lacks.
+        self.required_scopes = required_scopes or []
         self.source = source
         self.retry_after = retry_after
         super().__init__(message, hint=hint if hint is not None else self.fallback_hint())
@@ -146,6 +149,17 @@ class PermissionDeniedError(APIStatusError):
         "This user may not do this: it may need an organization admin's or owner's rights, or the resource "
         "belongs to someone else."
     )
+
+    def fallback_hint(self) -> str:
+        if not self.required_scopes:
+            return self.default_hint
+        # Since 2026-03-03 a credential has only the scopes ticked when it was made.
+        scopes = ", ".join(self.required_scopes)
+        return (
+            f"The credential lacks the OAuth scope {scopes}: grant it and call again. A personal access "
+            f"token (CALENDLY_API_TOKEN) needs a new token with {scopes} ticked; through Maton, reconnect "
+            "Calendly (create_connection) and approve the scope."
+        )
 
 
 class NotFoundError(APIStatusError):

@@ -44,6 +44,22 @@ class Controls:
         self.sandbox.store.organization().plan = str(plan)  # pyright: ignore[reportUnknownArgumentType]
         return JSONResponse({"plan": plan})
 
+    async def scopes(self, request: Request) -> Response:
+        """Grant the credential only these OAuth scopes (`{"scopes": ["users:read"]}`; null: all again),
+        as a token made after Calendly's 2026-03-03 scopes is granted only what was ticked."""
+        try:
+            body: Any = await request.json()
+        except ValueError:
+            return _problem(400, "the body must be JSON")
+        scopes: Any = body.get("scopes") if isinstance(body, dict) else None  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        if scopes is not None and not (
+            isinstance(scopes, list) and all(isinstance(s, str) for s in scopes)  # pyright: ignore[reportUnknownVariableType]
+        ):
+            return _problem(400, "scopes must be a list of scope names, or null for all")
+        store = self.sandbox.store
+        store.granted_scopes = None if scopes is None else frozenset(scopes)  # pyright: ignore[reportUnknownArgumentType]
+        return JSONResponse({"scopes": None if scopes is None else sorted(store.granted_scopes or ())})
+
     async def requests(self, request: Request) -> Response:
         return JSONResponse([record.to_json() for record in self.sandbox.requests])
 
@@ -242,6 +258,7 @@ def control_routes(sandbox: Sandbox) -> list[Route]:
     return [
         Route("/_sandbox/reset", controls.reset, methods=["POST"]),
         Route("/_sandbox/plan", controls.plan, methods=["POST"]),
+        Route("/_sandbox/scopes", controls.scopes, methods=["POST"]),
         Route("/_sandbox/requests", controls.requests, methods=["GET"]),
         Route("/_sandbox/requests", controls.clear_requests, methods=["DELETE"]),
         Route("/_sandbox/faults", controls.faults, methods=["GET"]),

@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from calendly_mcp.schemas.resources import (
     EventType,
@@ -163,6 +164,9 @@ class ZonedInvitee(Invitee):
 
     created_local: str = Field(description=LOCAL)
     zone: str = Field(description="Zone of created_local (timezone is the invitee's own)")
+    # Only webhook payloads carry the meeting inside the invitee; an API answer never does, and its
+    # schema is 40% of the invitee's: not in a tool's answer nor its outputSchema.
+    scheduled_event: SkipJsonSchema[ScheduledEvent | None] = Field(None, exclude=True)
 
     @classmethod
     def of(cls, invitee: Invitee, zone: ZoneInfo) -> ZonedInvitee:

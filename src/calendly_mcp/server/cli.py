@@ -230,6 +230,9 @@ def _run(args: argparse.Namespace) -> int:
             auth_token=settings.calendly_mcp_auth_token,
             allow_remote=args.allow_remote,
             allowed_hosts=[*settings.calendly_mcp_allowed_hosts, *args.allowed_host],
+            max_sessions=settings.calendly_mcp_max_sessions,
+            session_idle_seconds=settings.calendly_mcp_session_idle_seconds,
+            slow_request_seconds=settings.calendly_mcp_slow_request_seconds,
         )
     except RefusedToServe as exc:
         sys.exit(f"calendly-mcp: {exc}")

@@ -48,11 +48,12 @@ def is_loopback(host: str) -> bool:
 
 
 class BearerAuth:
-    """Every HTTP request must carry `Authorization: Bearer <CALENDLY_MCP_AUTH_TOKEN>`."""
+    """Every HTTP request must carry `Authorization: Bearer <CALENDLY_MCP_AUTH_TOKEN>` (the scheme in any
+    case, as RFC 9110 has it)."""
 
     def __init__(self, app: ASGIApp, token: SecretStr) -> None:
         self.app = app
-        self._expected = f"Bearer {token.get_secret_value()}".encode()
+        self._expected = token.get_secret_value().encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,10 +62,11 @@ class BearerAuth:
         given = b""
         for name, value in scope["headers"]:
             if name == b"authorization":
-                given = value
+                scheme, _, credentials = value.strip().partition(b" ")
+                given = credentials.strip() if scheme.lower() == b"bearer" else b""
                 break
         # compare_digest: how long the check takes says nothing about how much of the token was right.
-        if hmac.compare_digest(given, self._expected):
+        if given and hmac.compare_digest(given, self._expected):
             await self.app(scope, receive, send)
             return
         body = json.dumps(
@@ -105,7 +107,14 @@ def build_http_app(
     auth_token: SecretStr | None,
     allow_remote: bool = False,
     allowed_hosts: Sequence[str] = (),
+    max_sessions: int = 100,
+    session_idle_seconds: float = 120.0,
+    slow_request_seconds: float = 15.0,
 ) -> ASGIApp:
+    """The transport's app behind our guards: /healthz (no credential), the bearer check, a deadline on
+    each request body, and sessions of older-protocol clients bounded in number and idle time."""
+    from calendly_mcp.server.guards import BodyDeadline, Health, SseSessions
+
     if not is_loopback(host) and auth_token is None and not allow_remote:
         raise RefusedToServe(
             f"refusing to serve on {host} without CALENDLY_MCP_AUTH_TOKEN: anyone who can reach it could "
@@ -119,10 +128,17 @@ def build_http_app(
         )
     security = security_for(host, allowed_hosts)
     if transport == "sse":
-        app: ASGIApp = server.sse_app(host=host, transport_security=security)
+        sse = server.sse_app(host=host, transport_security=security)
+        app: ASGIApp = SseSessions(sse, limit=max_sessions, idle_seconds=session_idle_seconds)
     else:
-        app = server.streamable_http_app(host=host, transport_security=security)
-    return BearerAuth(app, auth_token) if auth_token is not None else app
+        app = server.streamable_http_app(
+            host=host,
+            transport_security=security,
+            max_sessions=max_sessions,
+            session_idle_timeout=session_idle_seconds,
+        )
+    app = BodyDeadline(app, slow_request_seconds)
+    return Health(BearerAuth(app, auth_token) if auth_token is not None else app)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -160,7 +176,10 @@ def serve_http(server: MCPServer[Any], transport: HttpTransport, host: str, port
     """Serve until Ctrl-C or SIGTERM; says on stderr where, once it listens. Returns the exit code."""
     import uvicorn
 
+    from calendly_mcp.server.guards import header_deadline
+
     app = build_http_app(server, transport, host=host, **options)
+    slow = float(options.get("slow_request_seconds", 15.0))
     sock = listen(host, port)
     url = base_url(host, sock)
     where = f"streamable HTTP at {url}/mcp" if transport == "streamable-http" else f"SSE at {url}/sse"
@@ -173,6 +192,7 @@ def serve_http(server: MCPServer[Any], transport: HttpTransport, host: str, port
         access_log=False,  # docs/privacy.md: no access log, even at --log-level DEBUG
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        http=header_deadline(slow),  # slow headers are cut off (uvicorn alone waits forever)
     )
     return run_uvicorn(config, sock, f"calendly-mcp: serving {where} (Ctrl-C stops)")
 

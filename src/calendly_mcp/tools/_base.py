@@ -58,10 +58,12 @@ class ToolSpec:
 @dataclass
 class Toolset:
     """One Calendly area's tools, named once per module: `TOOLS = Toolset("users")`, then each handler
-    is declared with `@TOOLS.tool("Title", READ)`. `default`: exposed unless the user picks toolsets."""
+    is declared with `@TOOLS.tool("Title", READ)`. `default`: exposed unless the user picks toolsets;
+    `gateway_only`: listed only in gateway mode (Maton's own API)."""
 
     name: str
     default: bool = True
+    gateway_only: bool = False
     specs: list[ToolSpec] = field(default_factory=list[ToolSpec])
 
     def tool(self, title: str, annotations: ToolAnnotations) -> Callable[[H], H]:

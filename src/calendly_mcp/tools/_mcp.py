@@ -269,7 +269,8 @@ def _inline(node: Any, defs: dict[str, Schema]) -> Any:
 
 
 def without_titles(node: Any) -> Any:
-    """The same JSON schema without pydantic's titles (they repeat the field and model names).
+    """The same JSON schema without pydantic's titles (they repeat the field and model names) and without
+    `"default": null` (an answer has no defaults: an absent field and a null one read the same).
 
     Optional output fields stay `anyOf [T, null]`: a `type: [T, "null"]` list would be smaller, but the
     Inspector's portability check flags it for single-`type` dialects (Gemini's OpenAPI subset).
@@ -281,5 +282,5 @@ def without_titles(node: Any) -> Any:
     return {
         k: without_titles(v)
         for k, v in cast(dict[str, Any], node).items()
-        if not (k == "title" and isinstance(v, str))
+        if not (k == "title" and isinstance(v, str)) and not (k == "default" and v is None)
     }

@@ -11,7 +11,7 @@ from calendly_mcp.schemas.outputs import Deleted
 from calendly_mcp.schemas.resources import Connection
 from calendly_mcp.tools._base import CREATE, DESTROY, READ, Ctx, Toolset, client, parse
 
-TOOLS = Toolset("connections")
+TOOLS = Toolset("connections", gateway_only=True)
 
 
 class Connections(BaseModel):

@@ -33,6 +33,7 @@ TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)
 NAMES = tuple(toolset.name for toolset in TOOLSETS)
 DEFAULT = tuple(toolset.name for toolset in TOOLSETS if toolset.default)
+GATEWAY_ONLY = frozenset(toolset.name for toolset in TOOLSETS if toolset.gateway_only)
 
 
 class SelectionError(ValueError):
@@ -57,9 +58,11 @@ def toolsets(requested: Iterable[str]) -> set[str]:
 
 
 def select(settings: Settings, tools: Iterable[ToolSpec] = ALL_TOOLS) -> list[ToolSpec]:
-    """The tools to expose: the chosen toolsets, less what writes when read-only (each tool's own
-    readOnlyHint decides)."""
+    """The tools to expose: the chosen toolsets (Maton's only in gateway mode), less what writes when
+    read-only (each tool's own readOnlyHint decides)."""
     wanted = toolsets(settings.calendly_mcp_toolsets)
+    if settings.mode != "gateway":
+        wanted -= GATEWAY_ONLY
     chosen = [
         spec
         for spec in tools
@@ -67,6 +70,11 @@ def select(settings: Settings, tools: Iterable[ToolSpec] = ALL_TOOLS) -> list[To
     ]
     if not chosen:
         read_only = " in read-only mode" if settings.calendly_mcp_read_only else ""
+        if set(toolsets(settings.calendly_mcp_toolsets)) <= GATEWAY_ONLY:
+            raise SelectionError(
+                f"toolsets {', '.join(settings.calendly_mcp_toolsets)} are Maton's and listed only in "
+                "gateway mode: set MATON_API_KEY (and not CALENDLY_API_TOKEN), or pick other toolsets"
+            )
         raise SelectionError(
             f"toolsets {', '.join(settings.calendly_mcp_toolsets)}{read_only} leave no tool to serve; "
             "add a toolset with tools that read (e.g. default)"

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from ..core import Sandbox
 from .error_bodies import CalendlyError, error_response, not_found
 from .routes import calendly_routes
+from .scopes import ScopeCheck
 
 
 async def _calendly_error(request: Request, exc: Exception) -> Response:
@@ -23,11 +24,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(not_found() if status in (404, 405) else CalendlyError(status, "Error", str(exc)))
 
 
-def calendly_app(sandbox: Sandbox) -> Starlette:
+def calendly_app(sandbox: Sandbox) -> ScopeCheck:
     app = Starlette(
         routes=calendly_routes(sandbox),
         exception_handlers={CalendlyError: _calendly_error, HTTPException: _http_error},
     )
     # Calendly does not redirect "/users/me/" to "/users/me"; it answers 404.
     app.router.redirect_slashes = False
-    return app
+    return ScopeCheck(sandbox, app)

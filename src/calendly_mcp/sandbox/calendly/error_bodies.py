@@ -16,12 +16,14 @@ class CalendlyError(Exception):
         self.title = title
         self.message = message
         self.details = details
+        # Keys some errors carry beside title and message (Insufficient scope: required_scopes).
+        self.extra: JSONDict = {}
 
     def body(self) -> JSONDict:
         body: JSONDict = {"title": self.title, "message": self.message}
         if self.details is not None:
             body["details"] = self.details
-        return body
+        return body | self.extra
 
 
 def error_response(error: CalendlyError) -> JSONResponse:

@@ -31,6 +31,8 @@ class Store:
         # Bumped on every reset so page tokens issued before it become stale.
         self.generation = 0
         self._state: State = build_state(clock())
+        # The OAuth scopes the credential was granted; None: every scope (a reset grants them all again).
+        self.granted_scopes: frozenset[str] | None = None
 
     def now(self) -> datetime:
         return self._clock()
@@ -38,6 +40,7 @@ class Store:
     def reset(self) -> None:
         self.generation += 1
         self._state = build_state(self._clock())
+        self.granted_scopes = None
 
     def seeded_at(self) -> datetime:
         return self._state.seeded_at
