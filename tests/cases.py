@@ -166,6 +166,20 @@ CASES: list[Case] = [
     # -- area: groups_audit
 
     # -- area: forms_recaps
+    Case("list_routing_forms", lambda w: {"organization": w.org}, "GET", "/routing_forms"),
+    Case("get_routing_form", lambda w: {"form": w.ex("routing_form")}, "GET", "/routing_forms/{routing_form}"),
+    Case("list_routing_form_submissions", lambda w: {"form": w.ex("routing_form")}, "GET",
+         "/routing_form_submissions"),
+    Case("get_routing_form_submission", lambda w: {"submission": w.ex("routing_form_submission")}, "GET",
+         "/routing_form_submissions/{routing_form_submission}"),
+    Case("list_meeting_recaps", lambda w: {}, "GET", "/meeting_recaps"),
+    Case("get_meeting_recap", lambda w: {"recap": w.ex("meeting_recap")}, "GET", "/meeting_recaps/{meeting_recap}"),
+    Case("get_meeting_transcript", lambda w: {"recap": w.ex("meeting_recap")}, "GET",
+         "/meeting_recaps/{meeting_recap}/transcript"),
+    Case("update_meeting_recap", lambda w: {"recap": w.ex("meeting_recap_to_update"), "summary_md": "Test pass."},
+         "PATCH", "/meeting_recaps/{meeting_recap_to_update}", check="get_meeting_recap"),
+    Case("delete_meeting_recap", lambda w: {"recap": w.ex("meeting_recap_to_delete")}, "DELETE",
+         "/meeting_recaps/{meeting_recap_to_delete}", check="get_meeting_recap"),
 
     # -- area: contacts
 

@@ -166,6 +166,8 @@ def server_env(mode: Mode | None, url: str | None, **extra: str) -> dict[str, st
         env |= {"CALENDLY_API_TOKEN": "sandbox-token", "CALENDLY_API_URL": url}
     elif mode == "gateway" and url:
         env |= {"MATON_API_KEY": "sandbox-key", "MATON_GATEWAY_URL": url, "MATON_CTRL_URL": url}
+    # Every toolset, the ones not exposed by default too: the tests reach every tool.
+    env["CALENDLY_MCP_TOOLSETS"] = "all"
     return env | extra
 
 

@@ -40,8 +40,10 @@ pytestmark = pytest.mark.anyio
 
 
 def outside_env(**extra: str) -> dict[str, str]:
-    """A server environment in which nothing of this checkout is importable (no PYTHONPATH)."""
-    return {k: v for k, v in server_env(None, None, **extra).items() if k != "PYTHONPATH"}
+    """A server environment in which nothing of this checkout is importable (no PYTHONPATH), with the
+    toolsets as installed (the tests' own servers serve them all)."""
+    dropped = {"PYTHONPATH", "CALENDLY_MCP_TOOLSETS"}
+    return {k: v for k, v in server_env(None, None, **extra).items() if k not in dropped}
 
 
 def validate(document: Any, schema: dict[str, Any]) -> list[str]:

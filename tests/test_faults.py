@@ -206,7 +206,7 @@ async def server(sandbox_process: SandboxProcess, mode: Mode) -> AsyncIterator[S
         yield running
 
 
-_RETRY = re.compile(r"(GET|POST|DELETE) (\S+) failed \((\w+)\); retry (\d+) in ([\d.]+) s")
+_RETRY = re.compile(r"(GET|POST|PATCH|DELETE) (\S+) failed \((\w+)\); retry (\d+) in ([\d.]+) s")
 
 
 def retry_waits(log: str) -> dict[tuple[str, str], list[float]]:
@@ -315,6 +315,11 @@ async def effects(client: Client, world: World) -> dict[str, int]:
     types = await call(client, "list_event_types", user=world.me, count=100)
     found["create_scheduling_link"], found["create_share"] = made["scheduling_link"], made["share"]
     found["create_one_off_event_type"] = [t["name"] for t in types["collection"]].count("Pass one-off")
+    notes = next(c for c in CASES if c.tool == "update_meeting_recap").args(world)["summary_md"]
+    recap = await call(client, "get_meeting_recap", recap=world.ex("meeting_recap_to_update"))
+    found["update_meeting_recap"] = int(recap["summary_md"] == notes)
+    recap_gone = await client.call_tool("get_meeting_recap", {"recap": world.ex("meeting_recap_to_delete")})
+    found["delete_meeting_recap"] = found_deleted(recap_gone)
     if world.connections_before:
         connections = (await call(client, "list_connections"))["connections"]
         deleted = await client.call_tool("get_connection", {"connection_id": world.connection_to_delete})

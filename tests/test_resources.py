@@ -37,6 +37,7 @@ from calendly_mcp.schemas.resources import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from calendly_mcp.schemas.routing_forms import RoutingForm, RoutingFormSubmission
 
 FIXTURES = Path(__file__).parent / "data" / "fixtures"
 
@@ -151,6 +152,23 @@ PARSED: dict[str, type[CalendlyModel]] = {
     "maton-webhooks/webhook_invitee_created.json": WebhookDelivery,
     "maton-webhooks/webhook_invitee_canceled.json": WebhookDelivery,
     "maton-webhooks/webhook_invitee_no_show_created.json": WebhookDelivery,
+    # routing forms
+    "calendlyr/routing_forms/list.json": Collection[RoutingForm],
+    "calendlyr/routing_forms/list_page2.json": Collection[RoutingForm],
+    "calendlyr/routing_forms/retrieve.json": Resource[RoutingForm],
+    "calendlyr/objects/routing_form.json": RoutingForm,
+    "ruby-client/routing_form_001.json": Resource[RoutingForm],
+    "ruby-client/routing_forms_001.json": Collection[RoutingForm],
+    "ruby-client/routing_forms_002_page1.json": Collection[RoutingForm],
+    "ruby-client/routing_forms_002_page2.json": Collection[RoutingForm],
+    "calendlyr/routing_forms/list_routing_form_submission.json": Collection[RoutingFormSubmission],
+    "calendlyr/routing_forms/list_routing_form_submission_page2.json": Collection[RoutingFormSubmission],
+    "calendlyr/routing_forms/retrieve_routing_form_submission.json": Resource[RoutingFormSubmission],
+    "calendlyr/objects/routing_forms/submission.json": RoutingFormSubmission,
+    "ruby-client/routing_form_submission_001.json": Resource[RoutingFormSubmission],
+    "ruby-client/routing_form_submissions_001.json": Collection[RoutingFormSubmission],
+    "ruby-client/routing_form_submissions_002_page1.json": Collection[RoutingFormSubmission],
+    "ruby-client/routing_form_submissions_002_page2.json": Collection[RoutingFormSubmission],
 }
 
 # Recorded responses we deliberately do not parse, by file or folder, and why. Together with PARSED this
@@ -194,10 +212,6 @@ NOT_PARSED: dict[str, str] = {
     "calendlyr/objects/organizations/invitation.json": "organization invitations: not modelled",
     "ruby-client/organization_invitation": "organization invitations: not modelled",
     "calendlyr/outgoing_communications/": "outgoing communications: not modelled",
-    "calendlyr/routing_forms/": "routing forms: not modelled",
-    "calendlyr/objects/routing_form.json": "routing forms: not modelled",
-    "calendlyr/objects/routing_forms/": "routing forms: not modelled",
-    "ruby-client/routing_form": "routing forms: not modelled",
 }
 
 CASES = sorted(PARSED)

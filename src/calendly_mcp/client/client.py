@@ -35,7 +35,7 @@ logger = logging.getLogger("calendly_mcp.client")
 
 JSON = dict[str, Any]
 Params = Mapping[str, str | int | bool | None]
-Method = Literal["GET", "POST", "DELETE"]
+Method = Literal["GET", "POST", "PATCH", "DELETE"]
 
 # Paths we build are plain collection/id segments; anything else is a bug or an attack, never sent.
 _SAFE_PATH = re.compile(r"(/[A-Za-z0-9_-]{1,64}){1,4}")
@@ -139,6 +139,9 @@ class CalendlyClient:
     async def post(self, path: str, body: JSON, *, check: str) -> JSON:
         """A write: `check` tells the caller how to find out whether it happened if the answer is lost."""
         return await self._call("POST", self.endpoint.api_base, path, body=body, check=check)
+
+    async def patch(self, path: str, body: JSON, *, check: str) -> JSON:
+        return await self._call("PATCH", self.endpoint.api_base, path, body=body, check=check)
 
     async def delete(self, path: str, *, check: str) -> JSON:
         return await self._call("DELETE", self.endpoint.api_base, path, check=check)

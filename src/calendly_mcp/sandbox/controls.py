@@ -188,6 +188,7 @@ class Controls:
                     # -- area: organization_admin
                     # -- area: groups_audit
                     # -- area: forms_recaps
+                    **store.forms_recaps_examples(),
                     # -- area: contacts
                 },
                 "inbox_url": f"{str(request.base_url).rstrip('/')}/_sandbox/inbox/{{name}}",

@@ -11,6 +11,8 @@ from calendly_mcp.tools import (
     event_types,
     events,
     organization,
+    recaps,
+    routing_forms,
     scheduling,
     users,
     webhooks,
@@ -28,6 +30,8 @@ AREAS = (
     connections,
     # -- areas added since, one line each: event_type_admin, organization_admin, groups, audit,
     # routing_forms, recaps, contacts, data_compliance
+    routing_forms,
+    recaps,
 )
 TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)

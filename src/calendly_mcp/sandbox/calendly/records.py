@@ -527,5 +527,11 @@ class State:
     # -- area: groups_audit
 
     # -- area: forms_recaps
+    # Their records live in their own modules (which import nothing of this one at run time).
+    from .recaps_records import Recaps
+    from .routing_forms_records import RoutingForms
+
+    routing_forms: RoutingForms = field(default_factory=RoutingForms)
+    recaps: Recaps = field(default_factory=Recaps)
 
     # -- area: contacts

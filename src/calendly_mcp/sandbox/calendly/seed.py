@@ -508,5 +508,7 @@ def build_state(now: datetime) -> State:
         # -- area: organization_admin
         # -- area: groups_audit
         # -- area: forms_recaps
+        routing_forms=State.RoutingForms.seeded(organization.uuid, users, event_types, events, now),
+        recaps=State.Recaps.seeded(users, events, now),
         # -- area: contacts
     )

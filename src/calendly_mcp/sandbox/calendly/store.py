@@ -239,6 +239,36 @@ class Store:
     # -- area: groups_audit
 
     # -- area: forms_recaps
+    # Return types are State's fields (records.py imports their modules; this one keeps its imports).
+    def routing_forms(self):
+        """The organization's routing forms and their submissions."""
+        return self._state.routing_forms
+
+    def recaps(self):
+        """The notetaker's meeting recaps and their transcripts."""
+        return self._state.recaps
+
+    def forms_recaps_examples(self) -> dict[str, str | None]:
+        """Seeded routing forms and recaps the tests name (GET /_sandbox/info, "examples")."""
+        forms = self._state.routing_forms
+        owner = self.owner.uuid
+        mine = [r for r in self._state.recaps.recaps.values() if r.owner == owner]
+        available = sorted(
+            (r for r in mine if r.status == "available" and r.event), key=lambda r: r.start_time
+        )
+        available.reverse()
+        booked = next((s for s in forms.submissions.values() if s.submitter is not None), None)
+        return {
+            "routing_form": next(iter(forms.forms.values())).uri,
+            "routing_form_submission": None if booked is None else booked.uri,
+            "meeting_recap": available[0].uri,
+            "meeting_recap_to_update": available[1].uri,
+            "meeting_recap_to_delete": available[2].uri,
+            "processing_meeting_recap": next((r.uri for r in mine if r.status == "processing"), None),
+            "others_meeting_recap": next(
+                (r.uri for r in self._state.recaps.recaps.values() if r.owner != owner), None
+            ),
+        }
 
     # -- area: contacts
 

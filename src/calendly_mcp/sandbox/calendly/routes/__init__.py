@@ -5,7 +5,18 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from ...core import Sandbox
-from . import availability, event_types, events, links, organization, scheduling, users, webhooks
+from . import (
+    availability,
+    event_types,
+    events,
+    links,
+    organization,
+    recaps,
+    routing_forms,
+    scheduling,
+    users,
+    webhooks,
+)
 from .shared import CalendlyAPI
 
 # One module per area, as the project's tools are organized; each declares its own routes.
@@ -19,6 +30,8 @@ AREAS = (
     webhooks,
     # -- areas added since, one line each
     links,
+    routing_forms,
+    recaps,
 )
 
 
