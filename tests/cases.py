@@ -162,6 +162,13 @@ CASES: list[Case] = [
          "/data_compliance/deletion/events", check="list_scheduled_events"),
 
     # -- area: links
+    Case("create_scheduling_link", lambda w: {"event_type": w.ex("link_event_type")}, "POST", "/scheduling_links",
+         check="create_scheduling_link"),
+    Case("create_share", lambda w: {"event_type": w.ex("link_event_type"), "duration": 45, "max_days": 14}, "POST",
+         "/shares", check="create_share"),
+    Case("create_one_off_event_type",
+         lambda w: {"name": "Pass one-off", "host": w.me, "duration": 30, "start_date": iso(days=1)[:10], "end_date": iso(days=3)[:10]},
+         "POST", "/one_off_event_types", check="list_event_types"),
 
     # -- area: event_type_admin
     Case("list_event_type_hosts", lambda w: {"event_type": w.event_type}, "GET", "/event_type_memberships"),

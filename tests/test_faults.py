@@ -162,8 +162,9 @@ SETTING: dict[str, str] = {"direct": "CALENDLY_API_URL", "gateway": "MATON_GATEW
 # Tools that also ask paths other tools' faults are set on, each in a pass of its own, so that each
 # tool's requests can be told apart in the logs and a fault meets only the request it is meant for:
 # find_available_times asks list_event_type_available_times' path; create_event_invitee reads before it
-# books (the current user, the invitee's meetings at that start, the offered slots).
-ALONE = ("find_available_times", "create_event_invitee")
+# books (the current user, the invitee's meetings at that start, the offered slots); create_share reads
+# the event type before it shares it.
+ALONE = ("find_available_times", "create_event_invitee", "create_share")
 
 
 @dataclass
@@ -311,6 +312,11 @@ async def effects(client: Client, world: World) -> dict[str, int]:
         "create_webhook_subscription": [h["callback_url"] for h in hooks["collection"]].count(url),
         "delete_webhook_subscription": int(gone.is_error and "404" in text_of(gone)),
     }
+    # Single-use links: no tool lists them, the sandbox counts them; one-offs are listed as event types.
+    made = httpx2.get(f"{world.sandbox_url}/_sandbox/info").json()["examples"]["links_made"]
+    types = await call(client, "list_event_types", user=world.me, count=100)
+    found["create_scheduling_link"], found["create_share"] = made["scheduling_link"], made["share"]
+    found["create_one_off_event_type"] = [t["name"] for t in types["collection"]].count("Pass one-off")
     notes = next(c for c in CASES if c.tool == "update_meeting_recap").args(world)["summary_md"]
     recap = await call(client, "get_meeting_recap", recap=world.ex("meeting_recap_to_update"))
     found["update_meeting_recap"] = int(recap["summary_md"] == notes)
@@ -490,8 +496,8 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
         seen: dict[str, str] = {}
         # Passes of their own, as in the matrix, for the tools that share a path with another one:
         # find_available_times with list_event_type_available_times, create_event_type (its owner, read
-        # first) with get_current_user.
-        shared = ("find_available_times", "create_event_type")
+        # first) with get_current_user, create_share (its event type, read first) with get_event_type.
+        shared = ("find_available_times", "create_event_type", "create_share")
         for batch in (
             [c for c in cases if c.tool not in shared],
             *([c for c in cases if c.tool == t] for t in shared),
@@ -531,6 +537,8 @@ def checked_refusals(
             method, path = "GET", f"/event_types/{world.bare('event_type_to_edit')}"
         if case.tool == "create_event_type":  # the owner is the current user, read first
             method, path = "GET", "/users/me"
+        if case.tool == "create_share":  # it reads the event type before it shares it
+            method, path = "GET", f"/event_types/{world.bare('link_event_type')}"
         check_error(case, expect, outcome)
         setting = "MATON_CTRL_URL" if case.ctrl else SETTING[mode]
         assert setting in outcome.text, f"{case.tool}: the error names {setting}: {outcome.text}"

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from calendly_mcp.schemas.audit import ActivityLog, ActivityLogEntry, OutgoingCommunications
 from calendly_mcp.schemas.event_type_admin import EventTypeHost, EventTypeSchedule
 from calendly_mcp.schemas.groups import Group, GroupRelationship
+from calendly_mcp.schemas.links import SchedulingLink, Share
 from calendly_mcp.schemas.organization_admin import Organization, OrganizationInvitation
 from calendly_mcp.schemas.resources import (
     AvailabilityInterval,
@@ -165,6 +166,11 @@ PARSED: dict[str, type[CalendlyModel]] = {
     "ruby-client/webhooks_user_001.json": Collection[WebhookSubscription],
     "ruby-client/webhooks_user_002_page1.json": Collection[WebhookSubscription],
     "ruby-client/webhooks_user_002_page2.json": Collection[WebhookSubscription],
+    # single-use links and shares
+    "calendlyr/scheduling_links/create.json": Resource[SchedulingLink],
+    "ruby-client/schedule_link_001.json": Resource[SchedulingLink],
+    "calendlyr/shares/create.json": Resource[Share],
+    "calendlyr/objects/share.json": Share,
     # webhook deliveries
     "calendlyr/objects/webhooks/payload.json": WebhookDelivery,
     "maton-webhooks/webhook_invitee_created.json": WebhookDelivery,
@@ -227,10 +233,6 @@ NOT_PARSED: dict[str, str] = {
     # Resources outside this module's scope.
     # A bare message, not the spec's {"resource": ...}: update_event_type_availability_schedules reads back.
     "calendlyr/event_type_availability_schedules/update.json": "message-only answer",
-    "calendlyr/scheduling_links/": "scheduling links: not modelled",
-    "ruby-client/schedule_link_001.json": "scheduling links: not modelled",
-    "calendlyr/shares/": "shares: not modelled",
-    "calendlyr/objects/share.json": "shares: not modelled",
 }
 
 CASES = sorted(PARSED)

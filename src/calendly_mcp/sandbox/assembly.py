@@ -9,6 +9,7 @@ from starlette.types import Receive, Scope, Send
 
 from .calendly.application import calendly_app
 from .calendly.auth import DirectAuth
+from .calendly.routes.links import link_pages
 from .config import SandboxConfig
 from .controls import control_routes
 from .core import RAW_SEND_KEY, Sandbox
@@ -34,6 +35,7 @@ def create_app(config: SandboxConfig | None = None) -> SandboxApp:
     routes: list[BaseRoute] = [
         *control_routes(sandbox),
         *connection_routes(sandbox),
+        *link_pages(sandbox),  # the pages single-use links open: no credentials, as on calendly.com
         Mount("/calendly", app=MatonGateway(sandbox, calendly)),
         Mount("", app=DirectAuth(sandbox, calendly)),
     ]

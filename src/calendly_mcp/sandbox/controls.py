@@ -165,6 +165,27 @@ class Controls:
                     # -- area: no_shows
                     **store.no_show_info(),
                     # -- area: links
+                    # The owner's event types to make links of (one with duration options), and ones a
+                    # link is refused for: a colleague's, a group one, an inactive one.
+                    "link_event_type": next(
+                        et.uri
+                        for et in store.event_types()
+                        if et.owner == owner.uuid and et.active and et.kind == "solo" and et.duration_options
+                    ),
+                    "colleague_event_type": next(
+                        et.uri for et in store.event_types() if et.owner != owner.uuid and et.active
+                    ),
+                    "group_event_type": next(
+                        et.uri for et in store.event_types() if et.owner == owner.uuid and et.kind == "group"
+                    ),
+                    "inactive_event_type": next(
+                        et.uri for et in store.event_types() if et.owner == owner.uuid and not et.active
+                    ),
+                    # How many links each request made since the reset (no API call lists them).
+                    "links_made": {
+                        kind: sum(1 for link in store.links() if link.made_by == kind)
+                        for kind in ("scheduling_link", "share", "one_off")
+                    },
                     # -- area: event_type_admin
                     # A one-on-one event type of the owner no other example books, to edit; a group one.
                     "event_type_to_edit": next(
@@ -172,9 +193,7 @@ class Controls:
                         for et in store.event_types(owners={owner.uuid})
                         if et.slug == "strategy-session"
                     ),
-                    "group_event_type": next(
-                        et.uri for et in store.event_types(owners={owner.uuid}) if et.kind == "group"
-                    ),
+                    # group_event_type: above (links)
                     # -- area: organization_admin
                     **invitation_examples(organization, store.users(), store.schedules_of(owner.uuid)),
                     # -- area: groups_audit

@@ -1,21 +1,33 @@
-"""Scheduling: book a meeting through Calendly's Scheduling API (POST /invitees), once (tools/_booking.py)."""
+"""Scheduling: book a meeting through Calendly's Scheduling API (POST /invitees), once (tools/_booking.py);
+single-use links (plain, or a share with overrides) and one-off event types."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
 from calendly_mcp.client import ids
 from calendly_mcp.client.client import JSON
 from calendly_mcp.client.errors import InvalidInputError
-from calendly_mcp.schemas.inputs import Answer, Email, EventTypeId, LocationKind, PersonName, Time, Timezone
+from calendly_mcp.schemas.inputs import (
+    Answer,
+    Email,
+    EventTypeId,
+    LocationKind,
+    PersonName,
+    Time,
+    Timezone,
+    UserArg,
+)
+from calendly_mcp.schemas.links import SchedulingLink, Share
 from calendly_mcp.schemas.outputs import Booked, local
-from calendly_mcp.schemas.resources import EventType, Resource
+from calendly_mcp.schemas.resources import EventType, Resource, Weekday
 from calendly_mcp.tools._base import CREATE, Ctx, Toolset, client, iso_utc, parse, state
 from calendly_mcp.tools._booking import book_once
-from calendly_mcp.tools._scope import caller_zone
+from calendly_mcp.tools._scope import caller_zone, user_uri
 
 TOOLS = Toolset("scheduling")
 
@@ -113,3 +125,191 @@ def _check_against(event_type: EventType, location_kind: str | None, answers: di
     missing = [q.name for q in questions if q.required and not str(answers.get(q.name, "")).strip()]
     if missing:
         raise InvalidInputError(f"required question(s) not answered: {'; '.join(repr(m) for m in missing)}")
+
+
+# --- single-use links ------------------------------------------------------------------------------------
+
+ShareLocationKind = Literal[
+    "physical", "ask_invitee", "custom", "outbound_call", "inbound_call", "google_conference",
+    "gotomeeting_conference", "microsoft_teams_conference", "webex_conference", "zoom_conference",
+]  # fmt: skip
+# Kinds whose configuration carries `location` text; inbound_call carries the phone number instead.
+LOCATION_TEXT_KINDS = frozenset({"physical", "custom", "ask_invitee"})
+Minutes = Annotated[int | None, Field(ge=1, le=720, description="Minutes")]
+Place = Annotated[str | None, Field(max_length=255, description="Address, text or phone")]
+WEEKDAYS_MON_FRI: list[Weekday] = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+MAX_RANGE_DAYS = 365
+
+
+def _no_repeat(what: str) -> str:
+    return (
+        f"No tool lists {what}s; an unused one does no harm, so calling create_{what} again is safe "
+        "(the lost one simply stays unused)."
+    )
+
+
+@TOOLS.tool("Create single-use link", CREATE)
+async def create_scheduling_link(ctx: Ctx, event_type: EventTypeId) -> SchedulingLink:
+    """A booking link for an event type that books once."""
+    body: JSON = {
+        "max_event_count": 1,
+        "owner": ids.uri("event_types", event_type),
+        "owner_type": "EventType",
+    }
+    answer = await client(ctx).post("/scheduling_links", body, check=_no_repeat("scheduling_link"))
+    return parse(Resource[SchedulingLink], answer).resource
+
+
+@TOOLS.tool("Create customized single-use link", CREATE)
+async def create_share(
+    ctx: Ctx,
+    event_type: EventTypeId,
+    name: Annotated[str | None, Field(min_length=1, max_length=55, description="Name shown")] = None,
+    duration: Minutes = None,
+    start_date: Annotated[date | None, Field(description="Bookable from")] = None,
+    end_date: Annotated[date | None, Field(description="Bookable until")] = None,
+    max_days: Annotated[int | None, Field(ge=1, le=3650, description="Or: days ahead")] = None,
+    location_kind: ShareLocationKind | None = None,
+    location: Place = None,
+    hide_location: Annotated[bool | None, Field(description="Until booked")] = None,
+    hours: Annotated[
+        str | None, Field(pattern=r"^\d\d:\d\d-\d\d:\d\d$", description="HH:MM-HH:MM, your zone")
+    ] = None,
+    weekdays: Annotated[list[Weekday] | None, Field(max_length=7, description="For hours; Mon-Fri")] = None,
+) -> Share:
+    """A single-use link with its own name, length, dates, place, hours."""
+    if (start_date is None) != (end_date is None):
+        raise InvalidInputError("give both start_date and end_date (or neither)")
+    if start_date and end_date and end_date < start_date:
+        raise InvalidInputError(f"end_date {end_date} is before start_date {start_date}")
+    if start_date and max_days:
+        raise InvalidInputError("give start_date/end_date or max_days, not both")
+    _check_place(location_kind, location)
+    span = _span(hours)
+    if weekdays and not span:
+        raise InvalidInputError("weekdays shape the hours: give hours too (HH:MM-HH:MM)")
+    api = client(ctx)
+    # Read first: Calendly's rules on length and kind then fail here, clearly, not as a bare 400.
+    offered = parse(Resource[EventType], await api.get(ids.path("event_types", event_type))).resource
+    body: JSON = {"event_type": offered.uri}
+    if not offered.active:
+        raise InvalidInputError(f"event type {offered.name!r} is inactive: no link can be made for it")
+    if offered.kind != "solo" or offered.pooling_type:
+        raise InvalidInputError(
+            f"{offered.name!r} is not one-on-one: shares are only for one-on-one event types"
+        )
+    if duration is not None:
+        body["duration"] = duration
+        if duration not in (offered.duration_options or [offered.duration]):
+            body["duration_options"] = [duration]  # Calendly takes a length only among the options
+    if name:
+        body["name"] = name
+    if start_date and end_date:
+        body |= {
+            "period_type": "fixed",
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat(),
+        }
+    elif max_days:
+        body |= {"period_type": "moving", "max_booking_time": max_days}
+    if location_kind:
+        config: JSON = {"kind": location_kind, "position": 0}
+        if location:
+            config["phone_number" if location_kind == "inbound_call" else "location"] = location
+        body["location_configurations"] = [config]
+    if hide_location is not None:
+        body["hide_location"] = hide_location
+    if span:
+        days = set(weekdays or WEEKDAYS_MON_FRI)
+        zone = str((await api.current_user()).get("timezone") or "UTC")
+        rules = [
+            {"type": "wday", "wday": day, "intervals": [span] if day in days else []} for day in WEEKDAY_ORDER
+        ]
+        body["availability_rule"] = {"rules": rules, "timezone": zone}
+    answer = await api.post("/shares", body, check=_no_repeat("share"))
+    return parse(Resource[Share], answer).resource
+
+
+WEEKDAY_ORDER: tuple[Weekday, ...] = (
+    "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+)  # fmt: skip
+
+
+def _span(hours: str | None) -> dict[str, str] | None:
+    """`HH:MM-HH:MM` as Calendly's interval; 24:00 ends the day."""
+    if hours is None:
+        return None
+    start, end = hours.split("-")
+    for clock in (start, end):
+        if int(clock[:2]) > 24 or int(clock[3:]) > 59 or (clock[:2] == "24" and clock != "24:00"):
+            raise InvalidInputError(f"hours {hours!r}: {clock} is not a time of day (00:00 to 24:00)")
+    if end <= start:
+        raise InvalidInputError(f"hours {hours!r}: the end is not after the start")
+    return {"from": start, "to": end}
+
+
+def _check_place(kind: str | None, location: str | None) -> None:
+    if location and not kind:
+        raise InvalidInputError("`location` needs `location_kind` too")
+    if kind == "inbound_call" and not location:
+        raise InvalidInputError("location_kind inbound_call needs `location`: the phone number to call")
+    if location and kind not in LOCATION_TEXT_KINDS | {"inbound_call"}:
+        raise InvalidInputError(
+            f"location_kind {kind} takes no `location`; only physical, custom, ask_invitee (text) and "
+            "inbound_call (phone) do"
+        )
+
+
+@TOOLS.tool("Create one-off event type", CREATE)
+async def create_one_off_event_type(
+    ctx: Ctx,
+    name: Annotated[str, Field(min_length=1, max_length=55, description="Meeting name")],
+    duration: Annotated[int, Field(ge=1, le=720, description="Minutes")],
+    start_date: Annotated[date, Field(description="First day")],
+    end_date: Annotated[date, Field(description="Last day")],
+    host: UserArg = None,
+    co_hosts: Annotated[list[str] | None, Field(max_length=9, description="User ids/URIs")] = None,
+    timezone: Annotated[Timezone | None, Field(description="Default: host's")] = None,
+    location_kind: LocationKind | None = None,
+    location: Place = None,
+) -> EventType:
+    """A meeting type bookable only between two dates."""
+    if end_date < start_date:
+        raise InvalidInputError(f"end_date {end_date} is before start_date {start_date}")
+    # The last day must not have ended yet anywhere: the zone checked is the given one, else the latest.
+    today = datetime.now(ZoneInfo(timezone or "Etc/GMT+12")).date()
+    if end_date < today:
+        raise InvalidInputError(f"end_date {end_date} is in the past (today is {today})")
+    if (end_date - start_date).days >= MAX_RANGE_DAYS:
+        raise InvalidInputError(
+            f"start_date {start_date} to end_date {end_date} is {(end_date - start_date).days} days; "
+            f"Calendly allows less than {MAX_RANGE_DAYS}"
+        )
+    _check_place(location_kind, location)
+    if location_kind == "outbound_call" and location:
+        raise InvalidInputError("location_kind outbound_call takes no `location`: the invitee gives a number")
+    api = client(ctx)
+    host_uri = await user_uri(api, host)
+    co = [ids.uri("users", ref) for ref in co_hosts or []]
+    if host_uri in co or len(set(co)) < len(co):
+        raise InvalidInputError("co_hosts must be distinct users other than the host")
+    body: JSON = {
+        "name": name,
+        "host": host_uri,
+        "duration": duration,
+        "date_setting": {
+            "type": "date_range", "start_date": start_date.isoformat(), "end_date": end_date.isoformat(),
+        },
+    }  # fmt: skip
+    if co:
+        body["co_hosts"] = co
+    if timezone:
+        body["timezone"] = timezone
+    if location_kind:
+        place: JSON = {"kind": location_kind}
+        if location:
+            place["phone_number" if location_kind == "inbound_call" else "location"] = location
+        body["location"] = place
+    check = f"Call list_event_types with user={host_uri}: a one-off named {name!r} means it was created."
+    answer = await api.post("/one_off_event_types", body, check=check)
+    return parse(Resource[EventType], answer).resource

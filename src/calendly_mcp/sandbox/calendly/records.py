@@ -187,6 +187,11 @@ class EventType:
     def uri(self) -> str:
         return uri("event_types", self.uuid)
 
+    def bookable_between(self, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+        """The part of [start, end) in which it can be booked: all of it, unless it has dates (a one-off's
+        date setting, a share's period)."""
+        return start, end
+
     def to_api(self, owner: User) -> JSONDict:
         html = None if self.description_plain is None else f"<p>{self.description_plain}</p>"
         return {
@@ -519,6 +524,8 @@ class State:
     no_show_examples: NoShowExamples | None = None
 
     # -- area: links
+    # Single-use links by code (SchedulingLink, links_records.py; records cannot import that module).
+    links: dict[str, Any] = field(default_factory=dict[str, Any])
 
     # -- area: event_type_admin
     # Per event type id: its EventTypeSettings (increment, buffers, own hours; event_type_admin_records.py).

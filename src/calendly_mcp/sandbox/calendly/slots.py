@@ -109,6 +109,7 @@ def offered_slots(
     schedule = pace.schedule if pace and pace.schedule else host.schedule
     if schedule is None or not event_type.active:
         return []
+    start, end = event_type.bookable_between(start, end)
     zone = ZoneInfo(schedule.timezone)
     duration = timedelta(minutes=event_type.duration)
     step = pace.step if pace else slot_step(event_type.duration)

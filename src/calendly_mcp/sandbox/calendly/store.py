@@ -241,14 +241,27 @@ class Store:
             del events[ident]
 
     # -- area: links
+    # Imported here, in this area's block, so that the areas' lines never meet in the imports above.
+    from .links_records import SchedulingLink
+
+    def add_event_type(self, event_type: EventType) -> None:
+        """Keep an event type created through the API (a one-off): listed and booked like the others."""
+        self._state.event_types[event_type.uuid] = event_type
+
+    def add_link(self, link: SchedulingLink) -> None:
+        self._state.links[link.code] = link
+
+    def link(self, code: str) -> SchedulingLink | None:
+        return self._state.links.get(code)
+
+    def links(self) -> list[SchedulingLink]:
+        """Every single-use link, in the order they were created."""
+        return list(self._state.links.values())
 
     # -- area: event_type_admin
     def event_type_settings(self) -> dict[str, object]:
         """Event types' increments, buffers and own hours, by event type id (event_type_admin_records.py)."""
         return self._state.event_type_settings
-
-    def add_event_type(self, event_type: EventType) -> None:
-        self._state.event_types[event_type.uuid] = event_type
 
     # -- area: organization_admin
     def invitations(self, *, status: str | None, email: str | None, descending: bool) -> list[Invitation]:

@@ -14,6 +14,7 @@ from . import (
     event_types,
     events,
     groups,
+    links,
     no_shows,
     organization,
     organization_admin,
@@ -36,6 +37,7 @@ AREAS = (
     availability,
     webhooks,
     # -- areas added since, one line each
+    links,
     routing_forms,
     recaps,
     organization_admin,
