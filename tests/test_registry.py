@@ -79,12 +79,31 @@ async def test_input_schemas_are_flat_objects_without_top_level_combinators() ->
         assert "additionalProperties" not in json.dumps(schema), tool["name"]
         for name, prop in schema["properties"].items():
             assert "$ref" not in json.dumps(prop), (tool["name"], name)  # flat: no nested models
-            if name not in schema.get("required", []):  # optional: anyOf [X, null], X says it all
-                assert prop.keys() == {"anyOf"}, (tool["name"], name)
-                assert prop["anyOf"][1:] == [{"type": "null"}], (tool["name"], name)
-                prop = prop["anyOf"][0]
+            if name not in schema.get("required", []):
+                # optional: accepts null, as `type: [T, "null"]` or `anyOf [X, null]` (X says it all)
+                if "anyOf" in prop:
+                    assert prop.keys() == {"anyOf"}, (tool["name"], name)
+                    assert prop["anyOf"][1:] == [{"type": "null"}], (tool["name"], name)
+                    prop = prop["anyOf"][0]
+                else:
+                    assert isinstance(prop["type"], list), (tool["name"], name)
+                    assert prop["type"][1:] == ["null"], (tool["name"], name)
             assert "title" not in prop
+            if is_identifier(prop):  # the instructions say once what every id argument takes
+                continue
             assert prop.get("description") or prop.get("enum"), (tool["name"], name)
+
+
+def is_identifier(prop: dict[str, Any]) -> bool:
+    """An id argument or page_token: a plain bounded string, described once in the server's instructions."""
+    return set(prop) == {"type", "maxLength"} and prop["maxLength"] in (256, 512)
+
+
+def test_the_instructions_say_what_every_id_and_page_token_take() -> None:
+    from calendly_mcp.server.app import INSTRUCTIONS
+
+    assert "bare id or the full https://api.calendly.com/... URI" in INSTRUCTIONS
+    assert "pass it back as page_token" in INSTRUCTIONS
 
 
 async def test_output_schemas_are_valid_json_schemas() -> None:

@@ -157,5 +157,5 @@ class FieldSetting(BaseModel):
 
 
 ContactSort = Literal["created_at:asc", "created_at:desc", "updated_at:asc", "updated_at:desc"]
-ContactId = Annotated[str, Field(max_length=256, description="id/URI")]
-FieldId = Annotated[str, Field(max_length=256, description="id/URI")]
+ContactId = Annotated[str, Field(max_length=256)]
+FieldId = Annotated[str, Field(max_length=256)]

@@ -9,9 +9,9 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from calendly_mcp.schemas.resources import CalendlyModel, UserSummary
 
-GroupId = Annotated[str, Field(max_length=256, description="id/URI")]
-RelationshipId = Annotated[str, Field(max_length=256, description="id/URI")]
-TeamId = Annotated[str, Field(max_length=256, description="id/URI")]
+GroupId = Annotated[str, Field(max_length=256)]
+RelationshipId = Annotated[str, Field(max_length=256)]
+TeamId = Annotated[str, Field(max_length=256)]
 
 
 class Group(CalendlyModel):

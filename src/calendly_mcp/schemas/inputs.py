@@ -48,8 +48,10 @@ Time = Annotated[AwareDatetime, BeforeValidator(_require_offset), AfterValidator
 
 UserArg = Annotated[str | None, Field(max_length=256, description="Default: you")]
 UserId = Annotated[str, Field(max_length=256, description="id/URI or 'me'")]
-EventTypeId = Annotated[str, Field(max_length=256, description="id/URI")]
-EventId = Annotated[str, Field(max_length=256, description="id/URI")]
+# Identifiers are described once, in the server's instructions (a bare id or the full URI), not in
+# every tool that takes one.
+EventTypeId = Annotated[str, Field(max_length=256)]
+EventId = Annotated[str, Field(max_length=256)]
 OrganizationArg = Annotated[str | None, Field(max_length=256, description="Instead of user")]
 MyOrganization = Annotated[str | None, Field(max_length=256, description="Default: yours")]
 Count = Annotated[int, Field(ge=1, le=100, description="Page size")]
@@ -75,7 +77,7 @@ def _email(value: str) -> str:
 # The checks stay exact; the schema says them the short way (format: email) to keep tool lists small.
 PageToken = Annotated[
     str | None,
-    Field(max_length=512, description="next_page_token"),
+    Field(max_length=512),  # the instructions say what it is, once
     AfterValidator(lambda v: v if v is None else _printable(v)),
 ]
 Email = Annotated[str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_email)]
@@ -148,7 +150,7 @@ PersonName = Annotated[
     AfterValidator(lambda v: v if v is None else _person_name(v)),
 ]
 InviteeId = Annotated[str, Field(max_length=512, description="URI, or id with event")]
-WebhookId = Annotated[str, Field(max_length=256, description="id/URI")]
+WebhookId = Annotated[str, Field(max_length=256)]
 ConnectionId = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Connection id")]
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
 

@@ -24,14 +24,16 @@ from calendly_mcp.tools._wording import argument_errors
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 INSTRUCTIONS = (
-    "Work a Calendly account: users and their meeting locations, event types, scheduled meetings and "
-    "their invitees (cancel a meeting), booking a meeting in an offered slot, free and busy times and "
-    "working hours, organization members, webhook subscriptions, and, through the Maton gateway, its "
-    "connections. Ids may be bare ids or full https://api.calendly.com/... URIs. Times are ISO 8601 with "
-    "an offset or Z; answers give each time in UTC and in a named zone (*_local). Free slots: 7 days a "
-    "call with list_event_type_available_times, up to 92 days with find_available_times; busy times: 7 "
-    "days a call. Lists return next_page_token; pass it back as page_token for more. Book only a "
-    "start_time a slot list returned."
+    "Work a Calendly account: users, event types (and, with the admin toolsets, their settings), "
+    "meetings and invitees (cancel, no-shows), booking in an offered slot and single-use links, free and "
+    "busy times, the organization (members, invitations, groups, teams), webhooks, and with other "
+    "toolsets contacts, routing forms, meeting recaps, the activity log and data deletion; through the "
+    "Maton gateway, its connections. Every id argument takes the bare id or the full "
+    "https://api.calendly.com/... URI an answer gave. Times are ISO 8601 with an offset or Z; answers give "
+    "each time in UTC and in a named zone (*_local). Free slots: 7 days a call with "
+    "list_event_type_available_times, up to 92 days with find_available_times; busy times: 7 days a call. "
+    "Lists return next_page_token; pass it back as page_token for the next page. Book only a start_time "
+    "a slot list returned."
 )
 
 

@@ -225,9 +225,10 @@ def compact_schema(schema: Schema) -> Schema:
 
     Titles go (they repeat the names) and nested models are inlined. No boolean `additionalProperties`
     anywhere: google-genai's converter crashes on one; the argument models refuse unknown arguments
-    whatever the schema says. Every optional argument is `anyOf [X, null]` with its description and
-    default inside X: under OpenAI strict mode every argument is required, and null is how a model says
-    "the default" (`LazyMetadata` reads it so); google-genai loses what stands beside the `anyOf`.
+    whatever the schema says. Every optional argument accepts null (`type: [T, "null"]`, or `anyOf [X,
+    null]` with its description and default inside X): under OpenAI strict mode every argument is
+    required, and null is how a model says "the default" (`LazyMetadata` reads it so); google-genai
+    loses what stands beside an `anyOf`.
     Validation still runs on the full pydantic model; this is only what tools/list shows.
     """
     defs = cast(dict[str, Schema], schema.get("$defs", {}))
@@ -242,12 +243,24 @@ def compact_schema(schema: Schema) -> Schema:
 
 def _nullable(prop: Schema) -> Schema:
     if "anyOf" not in prop:
-        return {"anyOf": [prop, _NULL]}
+        return _or_null(prop)
     options = [o for o in cast(list[Schema], prop["anyOf"]) if o != _NULL]
     rest = {k: v for k, v in prop.items() if k != "anyOf" and not (k == "default" and v is None)}
     if len(options) == 1:
-        return {"anyOf": [{**options[0], **rest}, _NULL]}
+        return _or_null({**options[0], **rest})
     return {**rest, "anyOf": [*options, _NULL]}
+
+
+def _or_null(option: Schema) -> Schema:
+    """`type: [T, "null"]` for a schema of one plain type (a third of the tokens of `anyOf [X, null]`;
+    google-genai reads it as `nullable`, strict mode keeps it); `anyOf [X, null]` for the rest (an enum
+    would refuse the null a type list lets through)."""
+    kind = option.get("type")
+    if isinstance(kind, list) and "null" in kind:  # already nullable (a nested model's field, inlined)
+        return option
+    if isinstance(kind, str) and "enum" not in option and "const" not in option:
+        return {**option, "type": [kind, "null"]}
+    return {"anyOf": [option, _NULL]}
 
 
 def _inline(node: Any, defs: dict[str, Schema]) -> Any:
@@ -260,12 +273,18 @@ def _inline(node: Any, defs: dict[str, Schema]) -> Any:
     node = cast(Schema, node)
     if isinstance(ref := node.get("$ref"), str):
         node = {**defs[ref.rsplit("/", 1)[1]], **{k: v for k, v in node.items() if k != "$ref"}}
-    return {
+    out: Schema = {
         k: _inline(v, defs)
         for k, v in node.items()
         if not (k == "title" and isinstance(v, str))
         and not (k == "additionalProperties" and isinstance(v, bool))
+        and not (k == "default" and v is None)  # null is what leaving it out means
     }
+    options = out.get("anyOf")
+    if isinstance(options, list) and len(options) == 2 and options[1] == _NULL:  # pyright: ignore[reportUnknownArgumentType]
+        rest = {k: v for k, v in out.items() if k != "anyOf"}
+        return _or_null({**cast(Schema, options[0]), **rest})
+    return out
 
 
 def without_titles(node: Any) -> Any:

@@ -127,9 +127,14 @@ def _schema_at(properties: dict[str, Schema], loc: tuple[int | str, ...]) -> Sch
 
 
 def _unwrap(node: Any) -> Schema:
-    """The schema itself, out of an optional argument's `anyOf [X, null]`."""
+    """The schema itself, out of an optional argument's `anyOf [X, null]` or `type: [T, "null"]`."""
     if not isinstance(node, dict):
         return {}
+    kinds = cast(Schema, node).get("type")
+    if isinstance(kinds, list):
+        kept_kinds = [k for k in cast(list[str], kinds) if k != "null"]
+        if len(kept_kinds) == 1:
+            return {**cast(Schema, node), "type": kept_kinds[0]}
     options = cast(Schema, node).get("anyOf")
     if isinstance(options, list):
         kept = [o for o in cast(list[Schema], options) if o.get("type") != "null"]

@@ -36,7 +36,7 @@ def _window(low: str, start: datetime | None, high: str, end: datetime | None) -
 async def list_activity_log_entries(
     ctx: Ctx,
     organization: MyOrganization = None,
-    search_term: Annotated[str | None, Field(max_length=300, description='Search; | + - " * ( )')] = None,
+    search_term: Annotated[str | None, Field(max_length=300, description="Search text")] = None,
     actor: Annotated[list[UserRef] | None, Field(max_length=20, description="User ids/URIs")] = None,
     namespace: Annotated[list[LogWord] | None, Field(max_length=20, description="e.g. user")] = None,
     action: Annotated[list[LogWord] | None, Field(max_length=20, description="e.g. add")] = None,

@@ -98,7 +98,7 @@ def slots_answer(found: Sequence[AvailableTime], zone: ZoneInfo, *, again: str) 
 async def list_event_type_available_times(
     ctx: Ctx, event_type: EventTypeId, start_time: Start, end_time: End
 ) -> Slots:
-    """Bookable start times in a window of up to 7 days; longer: find_available_times."""
+    """Bookable start times, up to 7 days; longer: find_available_times."""
     max_days = state(ctx).settings.calendly_availability_max_days
     start, end = check_window(
         start_time,
@@ -121,7 +121,7 @@ async def list_event_type_available_times(
 async def list_user_busy_times(
     ctx: Ctx, start_time: Start, end_time: End, user: UserArg = None
 ) -> ZonedItems[BusyRow]:
-    """A user's busy times (meetings, connected calendars); 7 days at most."""
+    """A user's busy times, 7 days at most."""
     start, end = check_window(
         start_time,
         end_time,
@@ -173,7 +173,7 @@ async def find_available_times(
     end_time: End,
     timezone: Annotated[Timezone | None, Field(description="IANA zone; default: yours")] = None,
 ) -> FoundTimes:
-    """Bookable start times over up to 92 days, also in local time."""
+    """Bookable start times over up to 92 days."""
     max_days = state(ctx).settings.calendly_availability_max_days
     start, end = check_window(
         start_time,
@@ -219,8 +219,8 @@ async def find_available_times(
 
 @TOOLS.tool("Get availability schedule", READ)
 async def get_user_availability_schedule(
-    ctx: Ctx, schedule: Annotated[str, Field(max_length=256, description="id/URI")]
+    ctx: Ctx, schedule: Annotated[str, Field(max_length=256)]
 ) -> AvailabilitySchedule:
-    """One availability schedule: its zone and every rule."""
+    """One availability schedule with every rule."""
     answer = await client(ctx).get(ids.path("user_availability_schedules", schedule))
     return parse(Resource[AvailabilitySchedule], answer).resource

@@ -32,7 +32,7 @@ async def list_connections(
     ctx: Ctx,
     status: Literal["ACTIVE", "PENDING", "FAILED"] | None = None,
 ) -> Connections:
-    """Maton connections; MATON_CONNECTION picks one, else the oldest ACTIVE."""
+    """Maton connections; MATON_CONNECTION picks the one used."""
     answer = await client(ctx).ctrl("GET", "/connections", params={"app": "calendly", "status": status})
     return parse(Connections, answer)
 
@@ -53,7 +53,7 @@ async def create_connection(ctx: Ctx) -> NewConnection:
 
 @TOOLS.tool("Get Maton connection", READ)
 async def get_connection(ctx: Ctx, connection_id: ConnectionId) -> Connection:
-    """One Maton connection: status (PENDING until signed in) and URL."""
+    """One Maton connection: status and sign-in URL."""
     return parse(
         ConnectionEnvelope, await client(ctx).ctrl("GET", f"/connections/{connection_id}")
     ).connection

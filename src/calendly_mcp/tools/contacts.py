@@ -166,7 +166,7 @@ async def delete_contact(ctx: Ctx, contact: ContactId) -> Deleted:
 
 @TOOLS.tool("List contact custom fields", READ)
 async def list_contact_custom_fields(ctx: Ctx) -> Items[FieldRow]:
-    """Custom fields contacts can carry, with their choices."""
+    """Contact custom fields and their choices."""
     found = parse(Collection[CustomFieldDefinition], await client(ctx).get(f"/{FIELDS}"))
     return Items(collection=[FieldRow.of(d) for d in found.collection])
 

@@ -33,7 +33,7 @@ async def delete_invitee_data(
         list[Email], Field(min_length=1, max_length=MAX_EMAILS, description="Invitees to erase")
     ],
 ) -> DeletionRequested:
-    """Erase these invitees from all meetings. Irreversible."""
+    """Erase these invitees' data. Irreversible."""
     wanted = list(dict.fromkeys(emails))
     await client(ctx).post(
         "/data_compliance/deletion/invitees",
@@ -52,7 +52,7 @@ async def delete_scheduled_event_data(
     start_time: Annotated[Time, Field(description="Meetings starting at or after")],
     end_time: Annotated[Time, Field(description="and before (past)")],
 ) -> DeletionRequested:
-    """Erase all meetings in a past range. Irreversible."""
+    """Erase meetings in a past range. Irreversible."""
     if end_time <= start_time:
         raise InvalidInputError(
             f"end_time {end_time.isoformat()} is not after start_time {start_time.isoformat()}"

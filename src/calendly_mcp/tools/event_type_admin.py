@@ -43,8 +43,8 @@ Description = Annotated[str | None, Field(description="Shown to invitees")]
 Locations = Annotated[list[LocationArg] | None, Field(max_length=20, description="Replaces all")]
 Color = Annotated[str | None, Field(pattern=r"^#[a-f\d]{6}$", description="Hex")]
 Locale = Literal["de", "en", "es", "fr", "it", "nl", "pt", "uk"]
-Increment = Annotated[int | None, Field(ge=5, le=720, description="Minutes between start times")]
-BufferArg = Annotated[Buffer | None, Field(description="Minutes: 0,5,10,15,30,45,60,90,120,150,180")]
+Increment = Annotated[int | None, Field(ge=5, le=720, description="Minutes apart")]
+BufferArg = Annotated[Buffer | None, Field(description="Minutes")]
 PACING = ("start_time_increment", "before_buffer", "after_buffer")
 
 
@@ -138,7 +138,7 @@ async def update_event_type(
     before_buffer: BufferArg = None,
     after_buffer: BufferArg = None,
 ) -> EventTypeDetail:
-    """Change a one-on-one event type; fields given overwrite, others stay."""
+    """Change the given fields of a one-on-one event type."""
     _check_name(name)
     _check_durations(duration, duration_options)
     _check_buffers(before_buffer=before_buffer, after_buffer=after_buffer)
@@ -234,7 +234,7 @@ async def update_event_type_availability_schedules(
     ] = None,
     user: Annotated[str | None, Field(max_length=256, description="Host, if not you")] = None,
 ) -> EventTypeSchedule:
-    """Set an event type's hours; rules replace all: resend unchanged ones."""
+    """Set an event type's hours; rules replace all of them."""
     if rules is not None:
         _check_rules(rules)
     rule: JSON = {"timezone": timezone}

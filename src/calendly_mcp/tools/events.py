@@ -80,7 +80,7 @@ async def cancel_scheduled_event(
     event: EventId,
     reason: Annotated[str | None, Field(max_length=10000, description="Sent to invitees")] = None,
 ) -> Cancellation:
-    """Cancel a meeting; invitees are notified. Cannot be undone."""
+    """Cancel a meeting and notify invitees. Irreversible."""
     event_id = ids.bare("scheduled_events", event)
     body: dict[str, Any] = {} if reason is None else {"reason": reason}
     answer = await client(ctx).post(
@@ -126,13 +126,13 @@ async def get_event_invitee(
     return ZonedInvitee.of(parse(Resource[Invitee], answer).resource, await caller_zone(api))
 
 
-NoShowId = Annotated[str, Field(max_length=256, description="id/URI")]
+NoShowId = Annotated[str, Field(max_length=256)]
 InviteeEvent = Annotated[str | None, Field(max_length=256, description="If invitee is a bare id")]
 
 
 @TOOLS.tool("Mark invitee no-show", CREATE)
 async def mark_invitee_no_show(ctx: Ctx, invitee: InviteeId, event: InviteeEvent = None) -> NoShow:
-    """Mark an invitee of a started meeting as a no-show."""
+    """Mark an invitee of a past meeting as no-show."""
     event_id, invitee_id = ids.invitee(event, invitee)
     invitee_uri = f"{ids.uri('scheduled_events', event_id)}/invitees/{invitee_id}"
     answer = await client(ctx).post(

@@ -18,9 +18,9 @@ from calendly_mcp.tools._scope import organization_uri
 
 TOOLS = Toolset("organization_admin", default=False)
 
-MembershipId = Annotated[str, Field(max_length=256, description="id/URI")]
+MembershipId = Annotated[str, Field(max_length=256)]
 # An invitation's URI names its organization: /organizations/<org>/invitations/<id>.
-InvitationId = Annotated[str, Field(max_length=512, description="id/URI")]
+InvitationId = Annotated[str, Field(max_length=512)]
 InvitationStatus = Literal["pending", "accepted", "declined"]
 _ORGANIZATIONS = f"{ids.API_ORIGIN}/organizations/"
 
@@ -51,7 +51,7 @@ async def get_organization_membership(ctx: Ctx, membership: MembershipId) -> Org
 
 @TOOLS.tool("Remove organization member", DESTROY)
 async def remove_organization_membership(ctx: Ctx, membership: MembershipId) -> Deleted:
-    """Remove a member from the organization; not the owner."""
+    """Remove a member (not the owner) from the organization."""
     membership_id = ids.bare("organization_memberships", membership)
     await client(ctx).delete(
         f"/organization_memberships/{membership_id}",
@@ -87,7 +87,7 @@ async def list_organization_invitations(
 
 @TOOLS.tool("Get organization invitation", READ)
 async def get_organization_invitation(ctx: Ctx, invitation: InvitationId) -> OrganizationInvitation:
-    """One invitation: status, when sent, who accepted."""
+    """One organization invitation and its status."""
     api = client(ctx)
     answer = await api.get(await _invitation_path(api, invitation))
     return parse(Resource[OrganizationInvitation], answer).resource

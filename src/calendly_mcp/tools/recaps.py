@@ -22,7 +22,7 @@ TOOLS = Toolset("recaps", default=False)
 OVERWRITE = ToolAnnotations(
     read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True
 )
-RecapId = Annotated[str, Field(max_length=256, description="id/URI")]
+RecapId = Annotated[str, Field(max_length=256)]
 Markdown = Annotated[str | None, Field(description="Markdown; '' clears")]
 RecapStatus = Literal["available", "processing", "unavailable"]
 
@@ -97,7 +97,7 @@ async def update_meeting_recap(
 
 @TOOLS.tool("Delete meeting recap", DESTROY)
 async def delete_meeting_recap(ctx: Ctx, recap: RecapId) -> Deleted:
-    """Delete a recap and its transcript. Cannot be undone."""
+    """Delete a recap and its transcript. Irreversible."""
     recap_id = ids.bare("meeting_recaps", recap)
     await client(ctx).delete(
         f"/meeting_recaps/{recap_id}",

@@ -21,8 +21,8 @@ from calendly_mcp.tools._scope import organization_uri
 
 TOOLS = Toolset("routing_forms", default=False)
 
-FormId = Annotated[str, Field(max_length=256, description="id/URI")]
-SubmissionId = Annotated[str, Field(max_length=256, description="id/URI")]
+FormId = Annotated[str, Field(max_length=256)]
+SubmissionId = Annotated[str, Field(max_length=256)]
 CreatedSort = Literal["created_at:asc", "created_at:desc"]
 
 
@@ -62,7 +62,7 @@ async def list_routing_form_submissions(
     count: Count = 20,
     page_token: PageToken = None,
 ) -> Page[SubmissionRow]:
-    """Answers submitted on a routing form, and their routing."""
+    """A routing form's submissions and their routing."""
     params: dict[str, str | int | bool | None] = {
         "form": ids.uri("routing_forms", form),
         "sort": sort,
@@ -76,6 +76,6 @@ async def list_routing_form_submissions(
 
 @TOOLS.tool("Get routing form submission", READ)
 async def get_routing_form_submission(ctx: Ctx, submission: SubmissionId) -> RoutingFormSubmission:
-    """One submission: answers, tracking, result, submitter."""
+    """One routing form submission, whole."""
     answer = await client(ctx).get(ids.path("routing_form_submissions", submission))
     return parse(Resource[RoutingFormSubmission], answer).resource

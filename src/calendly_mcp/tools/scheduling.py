@@ -55,7 +55,7 @@ async def create_event_invitee(
     ] = None,
     guests: Annotated[list[Email] | None, Field(max_length=10, description="Guest e-mails")] = None,
 ) -> Booked:
-    """Book an offered slot; Calendly e-mails the invitee. A repeat answers the same booking."""
+    """Book an offered slot; a repeat answers the same booking."""
     if start_time <= datetime.now(UTC):
         raise InvalidInputError(
             f"start_time {iso_utc(start_time)} is not in the future",
@@ -177,7 +177,7 @@ async def create_share(
     ] = None,
     weekdays: Annotated[list[Weekday] | None, Field(max_length=7, description="For hours; Mon-Fri")] = None,
 ) -> Share:
-    """A single-use link with its own name, length, dates, place, hours."""
+    """A single-use link with its own length, dates, place, hours."""
     if (start_date is None) != (end_date is None):
         raise InvalidInputError("give both start_date and end_date (or neither)")
     if start_date and end_date and end_date < start_date:

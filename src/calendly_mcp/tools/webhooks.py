@@ -46,7 +46,7 @@ async def list_webhook_subscriptions(
     count: Count = 20,
     page_token: PageToken = None,
 ) -> Page[WebhookRow]:
-    """Webhook subscriptions of a user, organization or group."""
+    """Webhook subscriptions of a user or organization."""
     api = client(ctx)
     params: dict[str, str | int | bool | None] = {
         "organization": await organization_uri(api, organization),
@@ -107,7 +107,7 @@ async def create_webhook_subscription(
 
 @TOOLS.tool("Get webhook subscription", READ)
 async def get_webhook_subscription(ctx: Ctx, webhook: WebhookId) -> WebhookSubscription:
-    """One webhook subscription: URL, events, scope, state."""
+    """One webhook subscription: URL, events, state."""
     answer = await client(ctx).get(ids.path("webhook_subscriptions", webhook))
     return parse(Resource[WebhookSubscription], answer).resource
 
