@@ -73,7 +73,7 @@ def sdk_tool(spec: ToolSpec) -> Tool:
         annotations=spec.annotations,
     )
     tool.parameters = compact_schema(tool.parameters)
-    tool.fn_metadata.output_schema = without_titles(tool.fn_metadata.output_schema)
+    tool.fn_metadata.output_schema = compact_output(tool.fn_metadata.output_schema)
     _forbid_extra(tool.fn_metadata.arg_model)
     return tool
 
@@ -285,6 +285,30 @@ def _inline(node: Any, defs: dict[str, Schema]) -> Any:
         rest = {k: v for k, v in out.items() if k != "anyOf"}
         return _or_null({**cast(Schema, options[0]), **rest})
     return out
+
+
+def compact_output(schema: Schema | None) -> Schema | None:
+    """An output schema as tools/list shows it: no titles, no null defaults, and the nested models' fields
+    without descriptions (the answer's own fields keep theirs). Nested models are Calendly's objects
+    under Calendly's field names; their descriptions were 20% of tools/list with every toolset."""
+    if schema is None:
+        return None
+    out = cast(Schema, without_titles(schema))
+    if "$defs" in out:
+        out["$defs"] = _without_descriptions(out["$defs"])
+    return out
+
+
+def _without_descriptions(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_descriptions(v) for v in cast(list[Any], node)]
+    if not isinstance(node, dict):
+        return node
+    return {
+        k: _without_descriptions(v)
+        for k, v in cast(dict[str, Any], node).items()
+        if not (k == "description" and isinstance(v, str))
+    }
 
 
 def without_titles(node: Any) -> Any:
