@@ -31,6 +31,7 @@ def tokens(text: str) -> int:
 LARGEST: dict[str, Callable[[World], dict[str, Any]]] = {
     "list_scheduled_events": lambda w: {"user": w.me, "count": 50},
     "list_event_types": lambda w: {"user": w.me, "count": 100},
+    "list_event_type_hosts": lambda w: {"event_type": w.event_type, "count": 100},
     "list_event_invitees": lambda w: {"event": w.event, "count": 100},
     "list_organization_memberships": lambda w: {"organization": w.org, "count": 100},
     "list_organization_invitations": lambda w: {"organization": w.org, "count": 100},

@@ -39,6 +39,9 @@ async def test_read_only_and_toolsets_flags() -> None:
             "cancel_scheduled_event",
             "list_event_invitees",
             "get_event_invitee",
+            "mark_invitee_no_show",
+            "get_invitee_no_show",
+            "delete_invitee_no_show",
         }
     async with Client(stdio_server(env, "--read-only")) as client:
         tools = (await client.list_tools()).tools

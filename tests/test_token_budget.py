@@ -69,3 +69,36 @@ def test_the_count_is_of_what_a_model_reads() -> None:
     definition = {"name": "get_user", "description": "One user.", "inputSchema": {"type": "object"}}
     longer = {**definition, "description": "One user, with every field Calendly knows about them."}
     assert 5 < tokens(definition) < tokens(longer) < 40
+
+
+# The budgets of the contract, with every toolset enabled (PRODUCT's table: 70 tools).
+AVERAGE_BUDGET = 120
+DEFAULT_SET_BUDGET = 4_500
+TOOLS_LIST_BYTES = 150_000
+
+
+def test_the_contracts_budgets_hold() -> None:
+    """Whatever the ceilings file says, the contract's own numbers: at most 120 tokens a tool on average
+    with every toolset, under 4,500 for the default toolsets together."""
+    from calendly_mcp.tools.registry import ALL_TOOLS, DEFAULT
+
+    assert statistics.mean(COUNTS.values()) <= AVERAGE_BUDGET
+    default = sum(COUNTS[spec.name] for spec in ALL_TOOLS if spec.toolset in DEFAULT)
+    assert default < DEFAULT_SET_BUDGET, f"the default toolsets' definitions: {default} tokens"
+
+
+@pytest.mark.anyio
+async def test_tools_list_with_every_toolset_is_under_150_kb() -> None:
+    """The whole tools/list answer as compact JSON (output schemas included), every toolset enabled."""
+    from mcp.client import Client
+
+    from calendly_mcp.server.app import build_server
+    from calendly_mcp.settings import Settings
+
+    settings = Settings(_env_file=None, calendly_mcp_toolsets="all", maton_api_key="k")  # pyright: ignore[reportCallIssue]
+    async with Client(build_server(settings)) as client:
+        tools = (await client.list_tools()).tools
+    body = {"tools": [tool.model_dump(by_alias=True, mode="json", exclude_none=True) for tool in tools]}
+    size = len(json.dumps(body, separators=(",", ":")))
+    assert len(tools) == len(COUNTS)
+    assert size < TOOLS_LIST_BYTES, f"tools/list is {size:,} bytes"

@@ -400,8 +400,12 @@ def _connection_error(
 def build_http(settings: Settings) -> httpx2.AsyncClient:
     """The process's one connection pool."""
     return httpx2.AsyncClient(
+        # The timeout is Calendly's to keep; a wait for one of our own 20 connections is not (with many
+        # calls at once, a pool wait inside it failed attempts that were never sent).
         timeout=httpx2.Timeout(
-            settings.calendly_mcp_timeout, connect=min(5.0, settings.calendly_mcp_timeout)
+            settings.calendly_mcp_timeout,
+            connect=min(5.0, settings.calendly_mcp_timeout),
+            pool=max(60.0, settings.calendly_mcp_timeout),
         ),
         limits=httpx2.Limits(max_connections=20, max_keepalive_connections=10),
         headers={"User-Agent": "calendly-mcp-server/0.1"},

@@ -234,7 +234,7 @@ async def update_event_type_availability_schedules(
     ] = None,
     user: Annotated[str | None, Field(max_length=256, description="Host, if not you")] = None,
 ) -> EventTypeSchedule:
-    """Set an event type's hours; rules replace all of them."""
+    """Set an event type's hours; rules replace all: resend unchanged ones."""
     if rules is not None:
         _check_rules(rules)
     rule: JSON = {"timezone": timezone}
