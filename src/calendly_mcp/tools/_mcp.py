@@ -11,6 +11,7 @@ header checks) runs as the SDK runs it; a test compares every field of both.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from typing import Annotated, Any, cast
 
@@ -39,8 +40,7 @@ def to_mcp(spec: ToolSpec, input_schema: Schema, output_schema: Schema) -> Tool:
     call = _model_facing(spec.fn)
     name = spec.name
     validate_and_warn_tool_name(name)
-    context_kwarg = find_context_parameter(call)
-    resolved = find_resolved_parameters(call)
+    context_kwarg, resolved = _context_and_resolved(call)
     if resolved and returns_input_required(call):
         raise InvalidSignature(f"Tool {name!r} combines Resolve(...) parameters with an InputRequiredResult")
     if (reason := find_invalid_x_mcp_header(input_schema)) is not None:
@@ -61,6 +61,19 @@ def to_mcp(spec: ToolSpec, input_schema: Schema, output_schema: Schema) -> Tool:
         resolver_plans=build_resolver_plans(resolved, set(cast(Schema, input_schema["properties"]))),
         annotations=spec.annotations,
     )
+
+
+def _context_and_resolved(call: Handler) -> tuple[str | None, dict[str, Any]]:
+    """The SDK's context parameter and `Resolve(...)` parameters, found without evaluating every
+    annotation (typing.get_type_hints was half of building 70 tools): our handlers take `ctx: Ctx` first,
+    and only a parameter whose annotation names Resolve can be resolved. tests/test_registry.py compares
+    both with what the SDK finds, for every tool and for a tool with a Resolve parameter."""
+    parameters = list(inspect.signature(call).parameters.values())
+    if not parameters or parameters[0].name != "ctx" or "Ctx" not in str(parameters[0].annotation):
+        return find_context_parameter(call), find_resolved_parameters(call)
+    if any("Resolve" in str(parameter.annotation) for parameter in parameters[1:]):
+        return "ctx", find_resolved_parameters(call)
+    return "ctx", {}
 
 
 def sdk_tool(spec: ToolSpec) -> Tool:
