@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -35,11 +36,22 @@ def _env(**extra: str) -> dict[str, str]:
     return env | extra
 
 
-async def _cold_start(params: StdioServerParameters) -> float:
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+async def _cold_start(params: StdioServerParameters, cpu: list[float] | None = None) -> float:
+    """Spawn to the tools/list answer, wall clock; `cpu` gets the server process's whole CPU time (start
+    to exit: what a loaded machine's scheduling cannot inflate)."""
+    before = _children_cpu()
     started = time.perf_counter()
     async with Client(params, mode="legacy") as client:
         await client.list_tools()
-        return time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+    if cpu is not None:
+        cpu.append(_children_cpu() - before)
+    return elapsed
 
 
 async def cold_start() -> None:
@@ -49,15 +61,18 @@ async def cold_start() -> None:
     )
     bare = StdioServerParameters(command=sys.executable, args=[str(HERE / "bare_server.py")], env=_env())
     times: dict[str, list[float]] = {"bare": [], "ours": []}
+    cpu: dict[str, list[float]] = {"bare": [], "ours": []}
     await _cold_start(bare)  # warm the OS file cache for both
     await _cold_start(ours)
     for _ in range(ROUNDS):  # interleaved, so machine noise hits both alike
-        times["bare"].append(await _cold_start(bare))
-        times["ours"].append(await _cold_start(ours))
+        times["bare"].append(await _cold_start(bare, cpu["bare"]))
+        times["ours"].append(await _cold_start(ours, cpu["ours"]))
     b, o = statistics.median(times["bare"]), statistics.median(times["ours"])
+    cb, co = statistics.median(cpu["bare"]), statistics.median(cpu["ours"])
     print(f"cold start (spawn -> tools/list), every toolset, median of {ROUNDS}:")
-    print(f"  bare MCPServer  {b * 1000:7.0f} ms")
-    print(f"  calendly-mcp    {o * 1000:7.0f} ms   ratio {o / b:.2f}x (budget 1.10x)")
+    print(f"  bare MCPServer  {b * 1000:7.0f} ms   (process CPU {cb * 1000:.0f} ms)")
+    print(f"  calendly-mcp    {o * 1000:7.0f} ms   (process CPU {co * 1000:.0f} ms)")
+    print(f"  ratio {o / b:.2f}x wall clock, {co / cb:.2f}x CPU (budget 1.10x)")
 
 
 async def definitions() -> None:
@@ -134,6 +149,10 @@ async def per_call() -> None:
             me = (await http.get("/users/me")).json()["resource"]
             types = (await http.get("/event_types", params={"user": me["uri"]})).json()["collection"]
             ident = types[0]["uri"].rsplit("/", 1)[1]
+            # A tool's module and models load on its first call (cold start lists tools without them).
+            started = time.perf_counter()
+            assert not (await client.call_tool("get_event_type", {"event_type": ident})).is_error
+            first = time.perf_counter() - started
             raw: list[float] = []
             mcp: list[float] = []
             floor: list[float] = []
@@ -156,6 +175,7 @@ async def per_call() -> None:
     print(
         f"  raw HTTP {r * 1000:.2f} ms, via calendly-mcp {m * 1000:.2f} ms: overhead {(m - r) * 1000:.2f} ms (budget 1.5 ms)"
     )
+    print(f"  the tool's first call, loading its module and models: {first * 1000:.1f} ms")
     print(
         f"  a bare SDK tool making the same GET: {f * 1000:.2f} ms (SDK + stdio floor {(f - r) * 1000:.2f} ms;"
     )

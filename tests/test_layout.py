@@ -20,8 +20,9 @@ ALLOWED = {
     "client": {"client", "settings"},
     "database": {"settings"},
     "bookings": {"database"},
-    "tools": {"tools", "client", "schemas", "settings", "database", "bookings"},
-    "server": {"server", "tools", "client", "schemas", "settings", "database", "sandbox", "__init__"},
+    "state": {"client", "settings", "database"},
+    "tools": {"tools", "client", "schemas", "settings", "database", "bookings", "state"},
+    "server": {"server", "tools", "client", "schemas", "settings", "database", "sandbox", "state", "__init__"},
     "sandbox": {"sandbox"},
 }
 

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 import os
+import subprocess
+import sys
 from typing import Annotated, Any
 
 import pytest
@@ -18,7 +21,7 @@ from pydantic import Field, ValidationError
 from calendly_mcp.schemas.resources import User
 from calendly_mcp.server.app import build_server
 from calendly_mcp.settings import Settings
-from calendly_mcp.tools import _manifest, registry, users
+from calendly_mcp.tools import _manifest, registry, selection, users
 from calendly_mcp.tools._base import READ, Ctx, ToolSpec
 from calendly_mcp.tools._mcp import LazyMetadata, sdk_tool, to_mcp
 from calendly_mcp.tools.registry import ALL_TOOLS, SelectionError, select
@@ -165,7 +168,8 @@ def test_a_selection_that_leaves_no_tool_says_so() -> None:
 
 def test_manifest_is_what_the_models_make() -> None:
     """The committed manifest (served at start-up, and the reviewable snapshot of every definition) is
-    exactly what `Tool.from_function` and our compaction make; `make snapshots` rewrites it."""
+    exactly what `Tool.from_function` and our compaction make; `make snapshots` rewrites it (and
+    toolsets.json, compared in test_the_toolset_catalog_is_the_registrys)."""
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         _manifest.write()
     assert _manifest.load() == _manifest.generate(), "a tool changed: run `make snapshots`, review the diff"
@@ -177,9 +181,70 @@ async def test_tools_list_serves_the_manifest() -> None:
 
 
 def test_a_missing_manifest_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    monkeypatch.setattr(_manifest, "PATH", tmp_path / "manifest.json")
+    monkeypatch.setattr(selection, "MANIFEST", tmp_path / "manifest.json")
     with pytest.raises(_manifest.ManifestError, match="make snapshots"):
         build_server(settings())
+
+
+def test_the_toolset_catalog_is_the_registrys() -> None:
+    """toolsets.json (what start-up selects from, without importing a tool module) says what the
+    registry's modules say; and both selections agree for every toolset alone."""
+    assert [vars(t) | {"tools": list(t.tools)} for t in selection.catalog()] == registry.catalog()
+    assert selection.names() == registry.NAMES
+    assert selection.default_names() == registry.DEFAULT
+    assert selection.gateway_only() == registry.GATEWAY_ONLY
+    for name in ("all", *registry.NAMES):
+        for read_only in (False, True):
+            chosen = settings(calendly_mcp_toolsets=name, maton_api_key="k", calendly_mcp_read_only=read_only)
+            try:
+                expected = [s.name for s in select(chosen)]
+            except SelectionError:
+                with pytest.raises(SelectionError):
+                    selection.select(chosen)
+                continue
+            assert [e.name for e in selection.select(chosen)] == expected, (name, read_only)
+
+
+def test_serving_imports_no_tool_module_until_a_call() -> None:
+    """Start-up builds every tool from the manifest; a tool's module (and its models) load on its call."""
+    code = (
+        "import sys; from calendly_mcp.server.app import build_server; from calendly_mcp.settings import "
+        "Settings; build_server(Settings(calendly_mcp_toolsets=['all'], maton_api_key='k')); "
+        "print(sorted(m for m in sys.modules if m.startswith(('calendly_mcp.tools.', 'calendly_mcp.schemas.'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(ast.literal_eval(done.stdout.strip()))
+    areas = {area.__name__ for area in registry.AREAS}
+    assert not loaded & areas, loaded & areas
+    assert not any(m.startswith("calendly_mcp.schemas.") for m in loaded), loaded
+
+
+def test_a_served_tool_loads_into_what_the_fast_path_builds() -> None:
+    """After its first call's load, each served tool has every field `to_mcp` gives (itself compared with
+    the SDK's `Tool.from_function` below)."""
+    server = build_server(everything())
+    manifest = _manifest.load()
+    for spec in ALL_TOOLS:
+        tool = server.load_tool(spec.name)
+        assert tool is not None, spec.name
+        built = to_mcp(spec, manifest[spec.name]["inputSchema"], manifest[spec.name]["outputSchema"])
+        for name in (
+            "name",
+            "title",
+            "description",
+            "parameters",
+            "is_async",
+            "context_kwarg",
+            "annotations",
+        ):
+            assert getattr(tool, name) == getattr(built, name), (spec.name, name)
+        for name in ("icons", "meta", "output_schema"):
+            assert getattr(tool, name) == getattr(built, name), (spec.name, name)
+        for name in ("resolved_params", "resolver_plans"):
+            assert shape(getattr(tool, name)) == shape(getattr(built, name)), (spec.name, name)
+        assert isinstance(tool.fn_metadata, LazyMetadata), spec.name
+        assert tool.fn.__wrapped__ is spec.fn, spec.name  # pyright: ignore[reportFunctionMemberAccess]
+        assert server.load_tool(spec.name) is tool  # loaded once
 
 
 def shape(value: Any) -> Any:

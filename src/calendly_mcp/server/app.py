@@ -16,10 +16,9 @@ from calendly_mcp import __version__
 from calendly_mcp.client.client import CalendlyClient, Endpoint, HttpPool
 from calendly_mcp.database import Database
 from calendly_mcp.settings import Settings
-from calendly_mcp.tools import _manifest, registry
-from calendly_mcp.tools._base import AppState
-from calendly_mcp.tools._mcp import to_mcp
-from calendly_mcp.tools._wording import argument_errors
+from calendly_mcp.state import AppState
+from calendly_mcp.tools import selection
+from calendly_mcp.tools._listed import listed, load
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -45,13 +44,26 @@ class CalendlyServer(MCPServer[AppState]):
     text first, and nothing of the validator's internals.
     """
 
-    def __init__(self, *, tools: list[Tool], **options: Any) -> None:
+    def __init__(self, *, tools: list[Tool], modules: dict[str, str], **options: Any) -> None:
+        """`modules`: for each tool, the module that declares it, imported on its first call."""
         super().__init__(tools=tools, **options)
         self._input_schemas = {tool.name: tool.parameters for tool in tools}
+        self._unloaded = dict(modules)
+
+    def load_tool(self, name: str) -> Tool | None:
+        """The served tool with its handler and models loaded (on its first call; no await in between,
+        so two first calls at once load it once)."""
+        tool = self._tool_manager.get_tool(name)
+        module = self._unloaded.get(name)
+        if tool is not None and module is not None:
+            load(tool, module)
+            del self._unloaded[name]
+        return tool
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[AppState, Any] | None = None
     ) -> CallToolResult | InputRequiredResult:
+        self.load_tool(name)
         try:
             return await super().call_tool(name, arguments, context)
         except UnexpectedToolError:
@@ -59,6 +71,8 @@ class CalendlyServer(MCPServer[AppState]):
         except ToolError as exc:
             cause = exc.__cause__
             if isinstance(cause, ValidationError):
+                from calendly_mcp.tools._wording import argument_errors
+
                 # `from cause`: the SDK then logs only the names of the refused arguments, not their values.
                 raise ToolError(argument_errors(cause, self._input_schemas.get(name, {}))) from cause
             text = str(exc).removeprefix(f"Error executing tool {name}: ")
@@ -89,7 +103,7 @@ def build_server(
     sandbox: bool = False,
     log_level: LogLevel = "WARNING",
     on_close: Callable[[], None] | None = None,
-) -> MCPServer[AppState]:
+) -> CalendlyServer:
     """The MCP server with the tools the settings select; `sandbox` serves them against an embedded one.
 
     `on_close` is called once the lifespan has closed everything it opened (the sandbox, the HTTP pool).
@@ -114,20 +128,16 @@ def build_server(
             client = CalendlyClient(Endpoint.from_settings(active), pool)
             yield AppState(client=client, settings=active, database=database)
 
-    manifest = _manifest.load()
-    tools: list[Any] = []
-    for spec in registry.select(settings):
-        known = manifest.get(spec.name)
-        if known is None:
-            raise _manifest.ManifestError(f"{spec.name} is not in the tool manifest: run `make snapshots`")
-        tools.append(to_mcp(spec, known["inputSchema"], known["outputSchema"]))
+    # From the committed manifest alone: each tool's module is imported on its first call.
+    entries = selection.select(settings)
     return CalendlyServer(
         name="calendly",
         title="Calendly",
         instructions=INSTRUCTIONS,
         version=__version__,
         lifespan=lifespan,
-        tools=tools,
+        tools=[listed(e.definition) for e in entries],
+        modules={e.name: e.toolset.module for e in entries},
         # The SDK configures logging from this when nothing else has; stderr only, quiet by default.
         log_level=log_level,
     )

@@ -61,8 +61,9 @@ def _help_epilog() -> str:
     import textwrap
 
     from calendly_mcp.settings import variables
-    from calendly_mcp.tools.registry import DEFAULT, NAMES
+    from calendly_mcp.tools.selection import default_names, names
 
+    DEFAULT, NAMES = default_names(), names()
     rows = variables()
     width = max(len(v.name) for v in rows)
     lines = ["environment variables (also read from ./.env):"]
@@ -206,7 +207,7 @@ def _run(args: argparse.Namespace) -> int:
         return run_check(settings, sandbox=args.sandbox)
 
     from calendly_mcp.server.app import build_server
-    from calendly_mcp.tools.registry import SelectionError
+    from calendly_mcp.tools.selection import SelectionError
 
     lifespan_closed = threading.Event()
     try:

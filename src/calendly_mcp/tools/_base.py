@@ -14,24 +14,15 @@ from pydantic import BaseModel, ValidationError
 
 from calendly_mcp.client.client import JSON, CalendlyClient
 from calendly_mcp.client.errors import InvalidResponseError
-from calendly_mcp.database import Database
 from calendly_mcp.schemas.outputs import Page
 from calendly_mcp.schemas.resources import Collection
-from calendly_mcp.settings import Settings
+from calendly_mcp.state import AppState
+
+__all__ = ["AppState"]
 
 M = TypeVar("M", bound=BaseModel)
 Handler = Callable[..., Awaitable[Any]]
 H = TypeVar("H", bound=Handler)
-
-
-@dataclass(frozen=True)
-class AppState:
-    """Lives for the whole process (the MCP lifespan): one client, one connection pool, one database
-    connection (opened on the first booking)."""
-
-    client: CalendlyClient
-    settings: Settings
-    database: Database
 
 
 Ctx = Context[AppState, Any]

@@ -1,8 +1,10 @@
-"""The committed tool manifest: every tool's definition as tools/list shows it, one reviewable file.
+"""The committed tool manifest: every tool's definition as tools/list shows it, one reviewable file,
+and the toolset catalog (`toolsets.json`: each toolset's module, flags and tools).
 
-It is what the server serves its schemas from at start-up, and the snapshot that makes every change of a
-tool's definition a visible diff: `make snapshots` (`python -m calendly_mcp.tools._manifest docs/tools.md`)
-rewrites it from the models, with the tool table of the docs, and a test fails while either differs.
+They are what the server serves and selects from at start-up (`calendly_mcp.tools.selection`), and the
+snapshot that makes every change of a tool's definition a visible diff: `make snapshots` (`python -m
+calendly_mcp.tools._manifest docs/tools.md`) rewrites them from the registry and the models, with the
+tool table of the docs, and a test fails while any differs.
 """
 
 from __future__ import annotations
@@ -10,26 +12,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING
 
-from mcp.server.mcpserver.tools.base import Tool
+from calendly_mcp.tools import selection
+from calendly_mcp.tools.selection import Definition, ManifestError
 
-from calendly_mcp.tools._mcp import description, sdk_tool
-from calendly_mcp.tools.registry import ALL_TOOLS, TOOLSETS
+if TYPE_CHECKING:
+    from mcp.server.mcpserver.tools.base import Tool
 
-PATH = Path(__file__).with_name("manifest.json")
-Definition = dict[str, Any]
-
-
-class ManifestError(RuntimeError):
-    """The installed package's manifest is missing or out of step with its tools."""
+__all__ = ["Definition", "ManifestError", "definition", "generate", "load", "tools_table", "write"]
 
 
 def load() -> dict[str, Definition]:
-    try:
-        return cast(dict[str, Definition], json.loads(PATH.read_text()))
-    except FileNotFoundError:
-        raise ManifestError(f"{PATH} is missing: run `make snapshots` to generate it") from None
+    return selection.load_manifest()
 
 
 def definition(tool: Tool) -> Definition:
@@ -48,15 +43,24 @@ def definition(tool: Tool) -> Definition:
 
 def generate() -> dict[str, Definition]:
     """Every tool's definition as `Tool.from_function` and our compaction make it."""
+    from calendly_mcp.tools._mcp import sdk_tool
+    from calendly_mcp.tools.registry import ALL_TOOLS
+
     return {spec.name: definition(sdk_tool(spec)) for spec in ALL_TOOLS}
 
 
 def write() -> None:
-    PATH.write_text(json.dumps(generate(), indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    from calendly_mcp.tools.registry import catalog
+
+    selection.MANIFEST.write_text(json.dumps(generate(), indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    selection.TOOLSETS.write_text(json.dumps(catalog(), indent=1, ensure_ascii=False) + "\n")
 
 
 def tools_table() -> str:
     """The tools as a Markdown page, by toolset (docs/tools.md is this, generated)."""
+    from calendly_mcp.tools._mcp import description
+    from calendly_mcp.tools.registry import ALL_TOOLS, TOOLSETS
+
     lines = [
         "# Tools",
         "",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from mcp.server.mcpserver.exceptions import InvalidSignature, ToolError
 from mcp.server.mcpserver.resolve import (
@@ -30,21 +30,32 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import Field, PrivateAttr, WithJsonSchema
 
 from calendly_mcp.client.errors import APIStatusError, CalendlyMcpError
-from calendly_mcp.tools._base import Handler, ToolSpec
+
+if TYPE_CHECKING:
+    from calendly_mcp.tools._base import Handler, ToolSpec
 
 Schema = dict[str, Any]
 
 
-def to_mcp(spec: ToolSpec, input_schema: Schema, output_schema: Schema) -> Tool:
+def to_mcp(spec: ToolSpec, input_schema: Schema, output_schema: Schema | None) -> Tool:
     """The tool as served, with its committed schemas; its models are built on its first call."""
+    _check(spec.name, input_schema)
+    return _build(spec, input_schema, output_schema)
+
+
+def _check(name: str, input_schema: Schema) -> None:
+    """What `Tool.from_function` checks of a name and an input schema, as it checks them."""
+    validate_and_warn_tool_name(name)
+    if (reason := find_invalid_x_mcp_header(input_schema)) is not None:
+        raise InvalidSignature(f"Tool {name!r} has an invalid x-mcp-header annotation: {reason}")
+
+
+def _build(spec: ToolSpec, input_schema: Schema, output_schema: Schema | None) -> Tool:
     call = _model_facing(spec.fn)
     name = spec.name
-    validate_and_warn_tool_name(name)
     context_kwarg, resolved = _context_and_resolved(call)
     if resolved and returns_input_required(call):
         raise InvalidSignature(f"Tool {name!r} combines Resolve(...) parameters with an InputRequiredResult")
-    if (reason := find_invalid_x_mcp_header(input_schema)) is not None:
-        raise InvalidSignature(f"Tool {name!r} has an invalid x-mcp-header annotation: {reason}")
     skip = [*([context_kwarg] if context_kwarg else []), *resolved]
     return Tool(
         fn=call,

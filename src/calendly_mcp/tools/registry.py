@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from calendly_mcp.settings import Settings
 from calendly_mcp.tools import (
@@ -24,6 +25,19 @@ from calendly_mcp.tools import (
     webhooks,
 )
 from calendly_mcp.tools._base import Toolset, ToolSpec
+from calendly_mcp.tools.selection import SelectionError, refuse_empty, toolsets, wanted
+
+__all__ = [
+    "ALL_TOOLS",
+    "AREAS",
+    "DEFAULT",
+    "GATEWAY_ONLY",
+    "NAMES",
+    "TOOLSETS",
+    "SelectionError",
+    "select",
+    "toolsets",
+]
 
 AREAS = (
     users,
@@ -34,8 +48,6 @@ AREAS = (
     organization,
     webhooks,
     connections,
-    # -- areas added since, one line each: event_type_admin, organization_admin, groups, audit,
-    # routing_forms, recaps, contacts, data_compliance
     routing_forms,
     recaps,
     organization_admin,
@@ -52,47 +64,28 @@ DEFAULT = tuple(toolset.name for toolset in TOOLSETS if toolset.default)
 GATEWAY_ONLY = frozenset(toolset.name for toolset in TOOLSETS if toolset.gateway_only)
 
 
-class SelectionError(ValueError):
-    """The settings ask for toolsets that do not exist, or leave no tool at all."""
-
-
-def toolsets(requested: Iterable[str]) -> set[str]:
-    """Toolset names, with `default` (the default sets) and `all` (every set), combined; none: default."""
-    chosen: set[str] = set()
-    for name in tuple(requested) or ("default",):
-        if name == "default":
-            chosen.update(DEFAULT)
-        elif name == "all":
-            chosen.update(NAMES)
-        elif name in NAMES:
-            chosen.add(name)
-        else:
-            raise SelectionError(
-                f"unknown toolset {name!r}; choose from default, all, {', '.join(NAMES)} (comma-separated)"
-            )
-    return chosen
+def catalog() -> list[dict[str, Any]]:
+    """Each toolset's module, flags and tools in order: `toolsets.json`, what start-up selects from."""
+    return [
+        {
+            "name": area.TOOLS.name,
+            "module": area.__name__,
+            "default": area.TOOLS.default,
+            "gateway_only": area.TOOLS.gateway_only,
+            "tools": [spec.name for spec in area.TOOLS.specs],
+        }
+        for area in AREAS
+    ]
 
 
 def select(settings: Settings, tools: Iterable[ToolSpec] = ALL_TOOLS) -> list[ToolSpec]:
-    """The tools to expose: the chosen toolsets (Maton's only in gateway mode), less what writes when
-    read-only (each tool's own readOnlyHint decides)."""
-    wanted = toolsets(settings.calendly_mcp_toolsets)
-    if settings.mode != "gateway":
-        wanted -= GATEWAY_ONLY
+    """The tools to expose, as `selection.select` chooses them at start-up, from the modules themselves."""
+    chosen_sets = wanted(settings)
     chosen = [
         spec
         for spec in tools
-        if spec.toolset in wanted and (spec.read_only or not settings.calendly_mcp_read_only)
+        if spec.toolset in chosen_sets and (spec.read_only or not settings.calendly_mcp_read_only)
     ]
     if not chosen:
-        read_only = " in read-only mode" if settings.calendly_mcp_read_only else ""
-        if set(toolsets(settings.calendly_mcp_toolsets)) <= GATEWAY_ONLY:
-            raise SelectionError(
-                f"toolsets {', '.join(settings.calendly_mcp_toolsets)} are Maton's and listed only in "
-                "gateway mode: set MATON_API_KEY (and not CALENDLY_API_TOKEN), or pick other toolsets"
-            )
-        raise SelectionError(
-            f"toolsets {', '.join(settings.calendly_mcp_toolsets)}{read_only} leave no tool to serve; "
-            "add a toolset with tools that read (e.g. default)"
-        )
+        raise refuse_empty(settings)
     return chosen

@@ -1,0 +1,21 @@
+"""What lives for the whole process: the state every tool call reads (the MCP lifespan's context)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calendly_mcp.client.client import CalendlyClient
+    from calendly_mcp.database import Database
+    from calendly_mcp.settings import Settings
+
+
+@dataclass(frozen=True)
+class AppState:
+    """Lives for the whole process (the MCP lifespan): one client, one connection pool, one database
+    connection (opened on the first booking)."""
+
+    client: CalendlyClient
+    settings: Settings
+    database: Database
