@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Literal
 
+from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools.base import Tool
-from mcp.types import CallToolResult, InputRequiredResult
-from pydantic import SecretStr, ValidationError
+from mcp.shared.exceptions import MCPError
+from mcp.types import INVALID_PARAMS, CallToolResult, GetPromptResult, InputRequiredResult
+from pydantic import AnyUrl, SecretStr, ValidationError
 
 from calendly_mcp import __version__
 from calendly_mcp.client.client import CalendlyClient, Endpoint, HttpPool
 from calendly_mcp.database import Database
+from calendly_mcp.server import resources
 from calendly_mcp.settings import Settings
 from calendly_mcp.state import AppState
 from calendly_mcp.tools import selection
@@ -59,6 +62,40 @@ class CalendlyServer(MCPServer[AppState]):
             load(tool, module)
             del self._unloaded[name]
         return tool
+
+    async def read_resource(
+        self, uri: AnyUrl | str, context: Context[AppState, Any] | None = None
+    ) -> Iterable[ReadResourceContents] | InputRequiredResult:
+        """Our static resources read with the request's context (the SDK gives them none)."""
+        if context is not None:
+            content = await resources.read(str(uri), context)
+            if content is not None:
+                return [ReadResourceContents(content=content, mime_type=resources.JSON_TYPE)]
+        return await super().read_resource(uri, context)
+
+    async def get_prompt(
+        self,
+        name: str,
+        arguments: dict[str, Any] | None = None,
+        context: Context[AppState, Any] | None = None,
+    ) -> GetPromptResult | InputRequiredResult:
+        """An unknown prompt or argument, or a missing one, refused in words (the SDK answers "Internal
+        server error" to the newer protocol's clients)."""
+        prompt = self._prompt_manager.get_prompt(name)
+        if prompt is None:
+            known = ", ".join(sorted(p.name for p in self._prompt_manager.list_prompts()))
+            raise MCPError(code=INVALID_PARAMS, message=f"No prompt {name!r}; the prompts are {known}")
+        expected = {a.name: a.required for a in prompt.arguments or []}
+        given = set(arguments or {})
+        if missing := sorted(n for n, required in expected.items() if required and n not in given):
+            raise MCPError(code=INVALID_PARAMS, message=f"Prompt {name} needs {', '.join(missing)}")
+        if unknown := sorted(given - set(expected)):
+            accepted = ", ".join(expected) or "none"
+            raise MCPError(
+                code=INVALID_PARAMS,
+                message=f"Prompt {name} takes no {', '.join(unknown)}; it takes {accepted}",
+            )
+        return await super().get_prompt(name, arguments, context)
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[AppState, Any] | None = None
@@ -130,7 +167,7 @@ def build_server(
 
     # From the committed manifest alone: each tool's module is imported on its first call.
     entries = selection.select(settings)
-    return CalendlyServer(
+    server = CalendlyServer(
         name="calendly",
         title="Calendly",
         instructions=INSTRUCTIONS,
@@ -140,4 +177,7 @@ def build_server(
         modules={e.name: e.toolset.module for e in entries},
         # The SDK configures logging from this when nothing else has; stderr only, quiet by default.
         log_level=log_level,
+        cache_hints=resources.CACHE_HINTS,
     )
+    resources.register(server)
+    return server
