@@ -22,7 +22,17 @@ ALLOWED = {
     "bookings": {"database"},
     "state": {"client", "settings", "database"},
     "tools": {"tools", "client", "schemas", "settings", "database", "bookings", "state"},
-    "server": {"server", "tools", "client", "schemas", "settings", "database", "sandbox", "state", "__init__"},
+    "server": {
+        "server",
+        "tools",
+        "client",
+        "schemas",
+        "settings",
+        "database",
+        "sandbox",
+        "state",
+        "__init__",
+    },
     "sandbox": {"sandbox"},
 }
 
