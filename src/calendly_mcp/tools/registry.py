@@ -8,6 +8,7 @@ from calendly_mcp.settings import Settings
 from calendly_mcp.tools import (
     audit,
     availability,
+    common_times,
     connections,
     contacts,
     data_compliance,
@@ -45,6 +46,8 @@ AREAS = (
     audit,
     event_type_admin,
 )
+# Modules that add their tools to an area's toolset (common_times: to availability's).
+COMPOSED = (common_times,)
 TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)
 NAMES = tuple(toolset.name for toolset in TOOLSETS)
