@@ -284,3 +284,74 @@ async def test_a_stranger_is_named(mcp: Client, sandbox: SandboxProcess) -> None
         start_time=iso(days=1), end_time=iso(days=2),
     )  # fmt: skip
     assert "'someone@elsewhere.example' is not a member of your organization" in text
+
+
+async def test_nights_the_clocks_skip_or_repeat(mcp: Client, sandbox: SandboxProcess) -> None:
+    """Maya works Sunday 00:00-06:00 New York, Oliver Sunday 00:00-12:00 London (UTC+0 on both Sundays)."""
+    night = [{"type": "wday", "wday": "sunday", "intervals": [{"from": "00:00", "to": "06:00"}]}]
+    control(sandbox, "schedules", {"user": MAYA, "rules": night})
+    day = [{"type": "wday", "wday": "sunday", "intervals": [{"from": "00:00", "to": "12:00"}]}]
+    control(sandbox, "schedules", {"user": OLIVER, "rules": day})
+    args = {"people": [MAYA, OLIVER], "duration": 60, "timezone": "America/New_York"}
+    # 2027-03-14: 00:00-02:00 EST is 05:00-07:00Z, 03:00-06:00 EDT 07:00-10:00Z: five real hours.
+    spring = await call(
+        mcp,
+        "find_common_free_times",
+        **args,
+        start_time="2027-03-14T00:00:00Z",
+        end_time="2027-03-15T00:00:00Z",
+    )
+    assert [(s["start_time"], s["start_local"]) for s in spring["collection"]] == [
+        ("2027-03-14T05:00:00Z", "2027-03-14T00:00:00-05:00"), ("2027-03-14T05:30:00Z", "2027-03-14T00:30:00-05:00"),
+        ("2027-03-14T06:00:00Z", "2027-03-14T01:00:00-05:00"), ("2027-03-14T06:30:00Z", "2027-03-14T01:30:00-05:00"),
+        ("2027-03-14T07:00:00Z", "2027-03-14T03:00:00-04:00"), ("2027-03-14T07:30:00Z", "2027-03-14T03:30:00-04:00"),
+        ("2027-03-14T08:00:00Z", "2027-03-14T04:00:00-04:00"), ("2027-03-14T08:30:00Z", "2027-03-14T04:30:00-04:00"),
+        ("2027-03-14T09:00:00Z", "2027-03-14T05:00:00-04:00"),
+    ]  # fmt: skip
+    assert spring["collection"][3]["end_local"] == "2027-03-14T03:30:00-04:00"
+    # 2027-11-07: 00:00-02:00 EDT is 04:00-06:00Z, then 01:00-06:00 EST 06:00-11:00Z: seven real hours.
+    fall = await call(
+        mcp,
+        "find_common_free_times",
+        **args,
+        start_time="2027-11-07T00:00:00Z",
+        end_time="2027-11-08T00:00:00Z",
+    )
+    assert [s["start_local"][11:] for s in fall["collection"]] == [
+        "00:00:00-04:00", "00:30:00-04:00", "01:00:00-04:00", "01:30:00-04:00", "01:00:00-05:00",
+        "01:30:00-05:00", "02:00:00-05:00", "02:30:00-05:00", "03:00:00-05:00", "03:30:00-05:00",
+        "04:00:00-05:00", "04:30:00-05:00", "05:00:00-05:00",
+    ]  # fmt: skip
+    assert (fall["collection"][0]["start_time"], fall["collection"][-1]["start_time"]) == (
+        "2027-11-07T04:00:00Z",
+        "2027-11-07T10:00:00Z",
+    )
+    assert days(fall) == [("2027-11-07", 13, "00:00", "05:00")]
+    # Hours that end inside the skipped hour end when the clocks jump; hours that end in the repeated hour
+    # end at its second pass. 30-minute meetings.
+    args["duration"] = 30
+    gap = [{"type": "wday", "wday": "sunday", "intervals": [{"from": "00:00", "to": "02:30"}]}]
+    control(sandbox, "schedules", {"user": MAYA, "rules": gap})
+    skipped = await call(
+        mcp,
+        "find_common_free_times",
+        **args,
+        start_time="2027-03-14T00:00:00Z",
+        end_time="2027-03-15T00:00:00Z",
+    )
+    assert starts(skipped) == [
+        "2027-03-14T05:00:00Z", "2027-03-14T05:30:00Z", "2027-03-14T06:00:00Z", "2027-03-14T06:30:00Z"
+    ]  # fmt: skip
+    repeated = [{"type": "wday", "wday": "sunday", "intervals": [{"from": "00:30", "to": "01:30"}]}]
+    control(sandbox, "schedules", {"user": MAYA, "rules": repeated})
+    twice = await call(
+        mcp,
+        "find_common_free_times",
+        **args,
+        start_time="2027-11-07T00:00:00Z",
+        end_time="2027-11-08T00:00:00Z",
+    )
+    assert [(s["start_time"], s["start_local"]) for s in twice["collection"]] == [
+        ("2027-11-07T04:30:00Z", "2027-11-07T00:30:00-04:00"), ("2027-11-07T05:00:00Z", "2027-11-07T01:00:00-04:00"),
+        ("2027-11-07T05:30:00Z", "2027-11-07T01:30:00-04:00"), ("2027-11-07T06:00:00Z", "2027-11-07T01:00:00-05:00"),
+    ]  # fmt: skip
