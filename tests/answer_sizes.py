@@ -43,6 +43,10 @@ LARGEST: dict[str, Callable[[World], dict[str, Any]]] = {
         "event_type": w.short_event_type, "start_time": iso(minutes=5), "end_time": iso(days=92)
     },
     "list_user_busy_times": lambda w: {"user": w.me, "start_time": iso(minutes=5), "end_time": iso(days=7)},
+    "find_common_free_times": lambda w: {
+        "people": [w.me, w.other_user], "duration": 5, "start_time": iso(minutes=5), "end_time": iso(days=31),
+        "explain_time": iso(days=1),
+    },
     "list_routing_forms": lambda w: {"organization": w.org, "count": 100},
     "list_routing_form_submissions": lambda w: {"form": w.ex("routing_form"), "count": 100},
     "list_meeting_recaps": lambda w: {"count": 100},

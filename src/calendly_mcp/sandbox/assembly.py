@@ -7,6 +7,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.types import Receive, Scope, Send
 
+from .calendar_controls import calendar_routes
 from .calendly.application import calendly_app
 from .calendly.auth import DirectAuth
 from .calendly.routes.links import link_pages
@@ -34,6 +35,7 @@ def create_app(config: SandboxConfig | None = None) -> SandboxApp:
     calendly = calendly_app(sandbox)
     routes: list[BaseRoute] = [
         *control_routes(sandbox),
+        *calendar_routes(sandbox),
         *connection_routes(sandbox),
         *link_pages(sandbox),  # the pages single-use links open: no credentials, as on calendly.com
         Mount("/calendly", app=MatonGateway(sandbox, calendly)),

@@ -174,7 +174,7 @@ def build_server(
         version=__version__,
         lifespan=lifespan,
         tools=[listed(e.definition) for e in entries],
-        modules={e.name: e.toolset.module for e in entries},
+        modules={e.name: e.module for e in entries},
         # The SDK configures logging from this when nothing else has; stderr only, quiet by default.
         log_level=log_level,
         cache_hints=resources.CACHE_HINTS,

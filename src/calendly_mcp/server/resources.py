@@ -173,7 +173,7 @@ def triage_no_shows(days: str = "7") -> str:
     return (
         f"Review my meetings of the last {days} days that have ended. list_scheduled_events (status active, "
         "max_start_time now), then list_event_invitees of each. For each invitee not yet marked, ask me "
-        "whether they attended; mark those I say did not come with create_invitee_no_show, and remove a "
+        "whether they attended; mark those I say did not come with mark_invitee_no_show, and remove a "
         "mark I say is wrong with delete_invitee_no_show. Do not mark anyone without my word. Finish with "
         "who was marked, and offer a single-use scheduling link (create_scheduling_link) to rebook each."
     )

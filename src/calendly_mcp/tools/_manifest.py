@@ -1,5 +1,5 @@
 """The committed tool manifest: every tool's definition as tools/list shows it, one reviewable file,
-and the toolset catalog (`toolsets.json`: each toolset's module, flags and tools).
+and the toolset catalog (`toolsets.json`: each toolset's flags and tools, each tool's module).
 
 They are what the server serves and selects from at start-up (`calendly_mcp.tools.selection`), and the
 snapshot that makes every change of a tool's definition a visible diff: `make snapshots` (`python -m

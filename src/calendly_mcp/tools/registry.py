@@ -9,6 +9,7 @@ from calendly_mcp.settings import Settings
 from calendly_mcp.tools import (
     audit,
     availability,
+    common_times,
     connections,
     contacts,
     data_compliance,
@@ -57,6 +58,8 @@ AREAS = (
     audit,
     event_type_admin,
 )
+# Modules that add their tools to an area's toolset (common_times: to availability's).
+COMPOSED = (common_times,)
 TOOLSETS: tuple[Toolset, ...] = tuple(area.TOOLS for area in AREAS)
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for toolset in TOOLSETS for spec in toolset.specs)
 NAMES = tuple(toolset.name for toolset in TOOLSETS)
@@ -65,16 +68,16 @@ GATEWAY_ONLY = frozenset(toolset.name for toolset in TOOLSETS if toolset.gateway
 
 
 def catalog() -> list[dict[str, Any]]:
-    """Each toolset's module, flags and tools in order: `toolsets.json`, what start-up selects from."""
+    """Each toolset's flags and tools in order, each tool with the module that declares it (a composed
+    tool's module is not its toolset's): `toolsets.json`, what start-up selects from."""
     return [
         {
-            "name": area.TOOLS.name,
-            "module": area.__name__,
-            "default": area.TOOLS.default,
-            "gateway_only": area.TOOLS.gateway_only,
-            "tools": [spec.name for spec in area.TOOLS.specs],
+            "name": toolset.name,
+            "default": toolset.default,
+            "gateway_only": toolset.gateway_only,
+            "tools": {spec.name: spec.fn.__module__ for spec in toolset.specs},
         }
-        for area in AREAS
+        for toolset in TOOLSETS
     ]
 
 

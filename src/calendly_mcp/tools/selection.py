@@ -1,10 +1,10 @@
 """Which tools a server serves, decided from the committed catalog alone: no tool module is imported.
 
 Start-up reads two generated files beside this one: `manifest.json` (every tool's definition as
-tools/list shows it) and `toolsets.json` (each toolset's module, flags and tools, in registry order).
+tools/list shows it) and `toolsets.json` (each toolset's flags and tools, each tool's module, in order).
 Both are written by `make snapshots` from the registry (`calendly_mcp.tools.registry`, which imports
 every area module and its models) and tests/test_registry.py fails while either differs from it. A tool's
-module is imported on its first call (`calendly_mcp.tools._mcp.LazyTool`): importing all 18 areas and
+module is imported on its first call (`calendly_mcp.tools._listed`): importing all 18 areas and
 their models was about 60 ms of cold start.
 """
 
@@ -35,13 +35,12 @@ class SelectionError(ValueError):
 
 @dataclass(frozen=True)
 class ToolsetInfo:
-    """A toolset as the catalog records it: where its tools live and when they are listed."""
+    """A toolset as the catalog records it: when its tools are listed, and each tool's module."""
 
     name: str
-    module: str
     default: bool
     gateway_only: bool
-    tools: tuple[str, ...]
+    tools: dict[str, str]  # tool name -> the module that declares it, in order
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,7 @@ class Entry:
 
     toolset: ToolsetInfo
     definition: Definition
+    module: str
 
     @property
     def name(self) -> str:
@@ -74,9 +74,7 @@ def load_manifest(path: Path | None = None) -> dict[str, Definition]:
 @cache
 def catalog() -> tuple[ToolsetInfo, ...]:
     rows = cast(list[dict[str, Any]], _read(TOOLSETS))
-    return tuple(
-        ToolsetInfo(r["name"], r["module"], r["default"], r["gateway_only"], tuple(r["tools"])) for r in rows
-    )
+    return tuple(ToolsetInfo(r["name"], r["default"], r["gateway_only"], dict(r["tools"])) for r in rows)
 
 
 def names() -> tuple[str, ...]:
@@ -138,10 +136,10 @@ def select(settings: Settings, manifest: dict[str, Definition] | None = None) ->
     for toolset in catalog():
         if toolset.name not in chosen:
             continue
-        for name in toolset.tools:
+        for name, module in toolset.tools.items():
             if name not in definitions:
                 raise ManifestError(f"{name} is not in the tool manifest: run `make snapshots`")
-            entry = Entry(toolset, definitions[name])
+            entry = Entry(toolset, definitions[name], module)
             if entry.read_only or not settings.calendly_mcp_read_only:
                 entries.append(entry)
     if not entries:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .error_bodies import invalid_argument
@@ -119,17 +119,36 @@ def offered_slots(
     day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
     while day <= last:
         for interval_start, interval_end in schedule.intervals_on(day):
-            moment = datetime.combine(day, interval_start, zone)
-            stop = datetime.combine(day, interval_end, zone)
-            while moment + duration <= stop:
-                slot = moment.astimezone(UTC)
+            # Stepped in real (UTC) time: a spring-forward night has an hour less of starts, a fall-back
+            # night an hour more (its repeated wall times are two moments each).
+            slot, stop = interval_span(day, interval_start, interval_end, zone)
+            while slot + duration <= stop:
                 if start <= slot < end and slot > now:
                     remaining = _remaining(event_type, slot, slot + duration, busy, pace)
                     if remaining:
                         slots.append(Slot(slot, remaining))
-                moment += step
+                slot += step
         day += timedelta(days=1)
     return slots
+
+
+def _wall_instant(day: date, wall: time, zone: ZoneInfo, *, last: bool) -> datetime:
+    """The UTC moment of a wall time on `day`: a repeated one (fall-back) at its first occurrence, or its
+    last when `last`; one that never happens (spring-forward) at the moment the clocks jump."""
+    naive = datetime.combine(day, wall)
+    moment = naive.replace(tzinfo=zone, fold=1 if last else 0).astimezone(UTC)
+    if moment.astimezone(zone).replace(tzinfo=None) == naive:
+        return moment
+    # In the gap: fold=1 maps it an hour early, fold=0 an hour late; the jump is in between, on a minute.
+    probe = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    while probe.astimezone(zone).replace(tzinfo=None) < naive:
+        probe += timedelta(minutes=1)
+    return probe
+
+
+def interval_span(day: date, start: time, end: time, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """A schedule interval of `day` (wall times in `zone`) as UTC moments, every wall time in it covered."""
+    return _wall_instant(day, start, zone, last=False), _wall_instant(day, end, zone, last=True)
 
 
 def slot_to_api(slot: Slot, event_type_url: str, zone: ZoneInfo) -> JSONDict:
@@ -144,16 +163,24 @@ def slot_to_api(slot: Slot, event_type_url: str, zone: ZoneInfo) -> JSONDict:
     }
 
 
-def busy_times(user: Calendar, start: datetime, end: datetime) -> list[JSONDict]:
-    """The user's busy times overlapping [start, end), earliest first; no buffers are configured."""
+# The buffers (before, after) an event type keeps around its meetings.
+Buffers = Callable[[ScheduledEvent], tuple[timedelta, timedelta]]
+
+
+def busy_times(
+    user: Calendar, start: datetime, end: datetime, buffers: Buffers | None = None
+) -> list[JSONDict]:
+    """The user's busy times overlapping [start, end), earliest first; a meeting's buffered times include
+    its event type's buffers (external blocks have none)."""
     items: list[tuple[datetime, JSONDict]] = []
     for busy_start, busy_end, event in user.busy(start, end):
+        before, after = buffers(event) if buffers and event else (timedelta(), timedelta())
         item: JSONDict = {
             "type": "external" if event is None else "calendly",
             "start_time": iso(busy_start),
             "end_time": iso(busy_end),
-            "buffered_start_time": iso(busy_start),
-            "buffered_end_time": iso(busy_end),
+            "buffered_start_time": iso(busy_start - before),
+            "buffered_end_time": iso(busy_end + after),
         }
         if event is not None:
             item["event"] = {"uri": event.uri}

@@ -10,6 +10,7 @@ from .organization_admin_records import Invitation
 from .pagination import PageTokens
 from .records import (
     AvailabilitySchedule,
+    BusyBlock,
     Connection,
     EventType,
     Invitee,
@@ -121,6 +122,14 @@ class Store:
             meetings=[event for event in self._state.events.values() if user in event.hosts],
             blocks=[block for block in self._state.busy_blocks if block.user == user],
         )
+
+    def add_member(self, user: User, schedule: AvailabilitySchedule) -> None:
+        """A member joins (a sandbox control: the seed stays as it is), with their default schedule."""
+        self._state.users[user.uuid] = user
+        self._state.schedules[schedule.uuid] = schedule
+
+    def add_busy_block(self, block: BusyBlock) -> None:
+        self._state.busy_blocks.append(block)
 
     # Scheduled events and invitees
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -11,7 +12,7 @@ from starlette.routing import Route
 from ..error_bodies import invalid_argument, not_found, permission_denied
 from ..event_type_admin_records import pace_of
 from ..params import Query
-from ..records import id_from_uri
+from ..records import ScheduledEvent, id_from_uri
 from ..slots import (
     AVAILABLE_TIMES_MAX_DAYS,
     BUSY_TIMES_MAX_DAYS,
@@ -64,7 +65,16 @@ class Availability:
         if user.uuid != caller.uuid and not caller.is_admin:
             raise permission_denied()
         check_window(start, end, self.api.store.now(), BUSY_TIMES_MAX_DAYS)
-        return JSONResponse({"collection": busy_times(self.api.store.calendar(user.uuid), start, end)})
+        store = self.api.store
+
+        def buffers(event: ScheduledEvent) -> tuple[timedelta, timedelta]:
+            event_type = store.event_type(event.event_type)
+            if event_type is None:
+                return timedelta(), timedelta()
+            pace = pace_of(store.event_type_settings(), event_type)
+            return pace.before, pace.after
+
+        return JSONResponse({"collection": busy_times(store.calendar(user.uuid), start, end, buffers)})
 
     async def schedules(self, request: Request) -> Response:
         caller = self.api.caller(request)
