@@ -15,6 +15,7 @@ from pydantic import SecretStr, ValidationError
 from calendly_mcp import __version__
 from calendly_mcp.client.client import CalendlyClient, Endpoint, HttpPool
 from calendly_mcp.database import Database
+from calendly_mcp.server.resume import request_state_security
 from calendly_mcp.settings import Settings
 from calendly_mcp.tools import _manifest, registry
 from calendly_mcp.tools._base import AppState
@@ -130,4 +131,5 @@ def build_server(
         tools=tools,
         # The SDK configures logging from this when nothing else has; stderr only, quiet by default.
         log_level=log_level,
+        request_state_security=request_state_security(settings),
     )
