@@ -507,7 +507,8 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
         # Passes of their own, as in the matrix, for the tools that share a path with another one:
         # find_available_times with list_event_type_available_times, create_event_type (its owner, read
         # first) with get_current_user, create_share (its event type, read first) with get_event_type.
-        shared = ("find_available_times", "create_event_type", "create_share")
+        # reschedule_meeting reads its meeting first, as get_scheduled_event does.
+        shared = ("find_available_times", "create_event_type", "create_share", "reschedule_meeting")
         for batch in (
             [c for c in cases if c.tool not in shared],
             *([c for c in cases if c.tool == t] for t in shared),
@@ -547,6 +548,8 @@ def checked_refusals(
             method, path = "GET", f"/event_types/{world.bare('event_type_to_edit')}"
         if case.tool == "create_event_type":  # the owner is the current user, read first
             method, path = "GET", "/users/me"
+        if case.tool == "reschedule_meeting":  # it reads the meeting before it books
+            method, path = "GET", f"/scheduled_events/{world.bare('to_move')}"
         if case.tool == "create_share":  # it reads the event type before it shares it
             method, path = "GET", f"/event_types/{world.bare('link_event_type')}"
         check_error(case, expect, outcome)

@@ -127,7 +127,16 @@ def meeting(event: ScheduledEvent, people: list[Invitee], fallback: ZoneInfo) ->
     invitee's own zone (the host's where the meeting has no invitee)."""
     zone = zone_of(people[0].timezone if people else None, fallback)
     with_whom = f" with {who(people)}" if people else ""
-    return f"the {event.name or 'meeting'}{with_whom} on {when(event.start_time, event.end_time, zone)}"
+    return f"the {meeting_name(event, people)}{with_whom} on {when(event.start_time, event.end_time, zone)}"
+
+
+def meeting_name(event: ScheduledEvent, people: list[Invitee]) -> str:
+    """The meeting's name without a trailing "with <invitee>" (some names carry one): the question
+    names the people itself."""
+    name = event.name or "meeting"
+    for person in people:
+        name = name.removesuffix(f" with {person.name}")
+    return name
 
 
 async def meeting_and_invitees(api: CalendlyClient, event: str) -> tuple[ScheduledEvent, list[Invitee]]:

@@ -40,9 +40,10 @@ from calendly_mcp.tools._confirm import (
     Confirmed,
     ask,
     go_ahead,
-    meeting,
     meeting_and_invitees,
+    meeting_name,
     when,
+    who,
     zone_of,
 )
 from calendly_mcp.tools._mcp import explain
@@ -265,6 +266,7 @@ async def _ask_reschedule(ctx: Ctx, event: str, start_time: datetime, invitee: s
                 f"Book {person.name} ({person.email}) on the new time (the old meeting is already canceled)?"
             )
         zone = zone_of(person.timezone, await caller_zone(api))
+        was = when(old.start_time, old.end_time, zone).removesuffix(f" {zone.key}")
         new = when(start_time, start_time + (old.end_time - old.start_time), zone)
         then = (
             "then the old meeting is cancelled"
@@ -272,8 +274,8 @@ async def _ask_reschedule(ctx: Ctx, event: str, start_time: datetime, invitee: s
             else "the old meeting stays for its other invitees"
         )
         return (
-            f"Move {meeting(old, [person], zone)} to {new}? The new time is booked first, {then}; "
-            "Calendly tells the invitee."
+            f"Move the {meeting_name(old, [person])} with {who([person])} from {was} to {new}? The new "
+            f"time is booked first, {then}; Calendly tells the invitee."
         )
 
     return await ask(ctx, question)
@@ -348,22 +350,33 @@ async def reschedule_meeting(
             {"reason": f"Rescheduled to {iso_utc(start_time)}"},
             check=f"Call get_scheduled_event with event={old_id}: status 'canceled' means it was done.",
         )
-    except APIStatusError as exc:
-        if "already canceled" not in exc.message.lower():
-            return _rescheduled(
-                "both_meetings_exist", _both(old_id, explain(exc)), old, False, found, start_time, zone
-            )
     except CalendlyMcpError as exc:
-        return _rescheduled(
-            "both_meetings_exist", _both(old_id, explain(exc)), old, False, found, start_time, zone
-        )
+        # The answer may be lost while the cancellation went through: Calendly's state decides.
+        if not await _canceled(api, old_id):
+            why = (
+                f"Calendly answered {exc.status_code} {exc.title}: {exc.message}"
+                if isinstance(exc, APIStatusError)
+                else "no reliable answer came back, and Calendly still shows it active"
+            )
+            return _rescheduled(
+                "both_meetings_exist", _both(old_id, why), old, False, found, start_time, zone
+            )
     done = f"Moved: {person.email} has the new meeting and the old one is canceled."
     return _rescheduled("moved", done, old, True, found, start_time, zone)
 
 
+async def _canceled(api: CalendlyClient, event_id: str) -> bool:
+    try:
+        answer = await api.get(f"/scheduled_events/{event_id}")
+    except CalendlyMcpError:
+        return False  # not known to be canceled: the answer says how to do it
+    return parse(Resource[ScheduledEvent], answer).resource.status == "canceled"
+
+
 def _both(old_id: str, why: str) -> str:
     return (
-        f"The new meeting is booked, but cancelling the old one failed: {why} Both meetings exist now: "
+        f"The new meeting is booked, but cancelling the old one failed ({why.rstrip('.')}). Both meetings "
+        "exist now: "
         f"cancel the old one with cancel_scheduled_event event={old_id} (or call reschedule_meeting again "
         "with the same arguments), and tell the invitee which one stands."
     )
