@@ -14,7 +14,7 @@ from mcp.client import Client
 from mcp.client.session import ClientRequestContext
 from mcp.types import ElicitRequestParams, ElicitResult
 
-from conftest import Mode, SandboxProcess, server_env, stdio_server
+from conftest import Mode, SandboxProcess, http_server_process, server_env, stdio_server
 from mcp_helpers import call, fail, iso
 
 pytestmark = pytest.mark.anyio
@@ -212,3 +212,23 @@ async def test_a_refusal_is_said_before_anything_is_asked(sandbox: SandboxProces
         text = await fail(mcp, "delete_scheduled_event_data", start_time=iso(days=-1), end_time=iso(days=1))
         assert "is in the future" in text
         assert user.asked == []
+
+
+@pytest.mark.parametrize("era", ["legacy", "auto"])
+async def test_over_streamable_http_a_decline_changes_nothing(
+    sandbox: SandboxProcess, mode: Mode, era: Era
+) -> None:
+    """On HTTP the 2026-07-28 retry is a new request: the sealed request_state carries the question."""
+    user = User()
+    async with http_server_process("streamable-http", server_env(mode, sandbox.url)) as base:
+        mcp = Client(f"{base}/mcp", mode=era, elicitation_callback=user)
+        async with mcp:
+            assert mcp.protocol_version == ERAS[era]
+            event, person = await future_meeting(mcp)
+            user.answer = "decline"
+            await fail(mcp, "cancel_scheduled_event", event=event["uri"])
+            assert person["email"] in user.asked[-1]
+            assert await status(mcp, event["uri"]) == "active"
+            user.answer = "accept"
+            await call(mcp, "cancel_scheduled_event", event=event["uri"])
+            assert await status(mcp, event["uri"]) == "canceled"
