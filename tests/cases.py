@@ -50,6 +50,12 @@ class World:
     sandbox_url: str
     # The sandbox's info["examples"]: ids of seeded objects by name, for the areas that need no field here.
     examples: dict[str, Any]
+    to_move: str = ""  # a meeting booked for the pass (one invitee: {tag}-move@example.com), to reschedule
+    move_to: str = ""  # the offered slot it is moved to
+
+    @property
+    def mover(self) -> str:
+        return f"{self.tag}-move@example.com"
 
     @property
     def window(self) -> dict[str, str]:
@@ -136,6 +142,8 @@ CASES: list[Case] = [
     Case("create_event_invitee", lambda w: w.booking, "POST", "/invitees", check="list_scheduled_events"),
     Case("cancel_scheduled_event", lambda w: {"event": w.to_cancel, "reason": "test pass"}, "POST",
          "/scheduled_events/{to_cancel}/cancellation", check="get_scheduled_event"),
+    Case("reschedule_meeting", lambda w: {"event": w.to_move, "start_time": w.move_to}, "POST", "/invitees",
+         check="list_scheduled_events"),
     Case("list_webhook_subscriptions", lambda w: {"organization": w.org, "user": w.me}, "GET",
          "/webhook_subscriptions"),
     Case("create_webhook_subscription",
@@ -300,6 +308,20 @@ async def build_world(client: Client, sandbox: SandboxProcess, mode: Mode, tag: 
         )
         for name in ("get", "delete")
     ]
+    # The meeting to reschedule: booked now, in the last slot offered, moved to the one before it.
+    starts = [s["start_time"] for s in slots["collection"]]
+    kinds: list[str] = [loc["kind"] for loc in bookable.get("locations") or []]
+    mover = f"{tag}-move@example.com"
+    booked = await call(
+        client,
+        "create_event_invitee",
+        event_type=bookable_uri,
+        start_time=starts[-1],
+        email=mover,
+        timezone="America/Sao_Paulo",
+        name="Ana Souza",
+        **({"location_kind": kinds[0]} if kinds else {}),
+    )
     connection = to_delete = "not-in-direct-mode"
     before = 0
     if mode == "gateway":
@@ -325,6 +347,8 @@ async def build_world(client: Client, sandbox: SandboxProcess, mode: Mode, tag: 
         tag=tag,
         sandbox_url=sandbox.url,
         examples=info["examples"],
+        to_move=booked["event"],
+        move_to=starts[-2],
     )
 
 
@@ -358,4 +382,6 @@ def world_from_info(sandbox: SandboxProcess, mode: Mode) -> World:
         tag=f"faults-{mode}-refused",
         sandbox_url=sandbox.url,
         examples=info["examples"],
+        to_move=event,
+        move_to=iso(timedelta(days=3)),
     )

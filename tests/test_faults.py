@@ -23,6 +23,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -164,7 +165,7 @@ SETTING: dict[str, str] = {"direct": "CALENDLY_API_URL", "gateway": "MATON_GATEW
 # find_available_times asks list_event_type_available_times' path; create_event_invitee reads before it
 # books (the current user, the invitee's meetings at that start, the offered slots); create_share reads
 # the event type before it shares it.
-ALONE = ("find_available_times", "create_event_invitee", "create_share")
+ALONE = ("find_available_times", "create_event_invitee", "create_share", "reschedule_meeting")
 
 
 @dataclass
@@ -306,8 +307,18 @@ async def effects(client: Client, world: World) -> dict[str, int]:
     hooks = await call(client, "list_webhook_subscriptions", organization=world.org, user=world.me, count=100)
     url = world.hook_url
     gone = await client.call_tool("get_webhook_subscription", {"webhook": world.hook_to_delete})
+    moved = await call(
+        client,
+        "list_scheduled_events",
+        user=world.me,
+        invitee_email=world.mover,
+        status="active",
+        min_start_time=world.move_to,
+        max_start_time=iso(datetime.fromisoformat(world.move_to) + timedelta(minutes=1)),
+    )
     found = {
         "create_event_invitee": len(booked["collection"]),
+        "reschedule_meeting": len(moved["collection"]),
         "cancel_scheduled_event": int(canceled),
         "create_webhook_subscription": [h["callback_url"] for h in hooks["collection"]].count(url),
         "delete_webhook_subscription": int(gone.is_error and "404" in text_of(gone)),
@@ -390,23 +401,22 @@ async def test_every_tool_survives(
     tools = {t.name for t in (await client.list_tools()).tools}
     assert {c.tool for c in cases} == tools, "every tool is in the matrix"
     seen: dict[str, str] = {}
-    log: list[dict[str, Any]] = []
     for batch in [
         [c for c in cases if c.tool not in ALONE],
         *([c for c in cases if c.tool == t] for t in ALONE),
     ]:
         batch_seen, batch_log = await matrix_pass(server, sandbox, mode, scenario, world, batch)
         seen |= batch_seen
-        log += batch_log
+        # Whatever happened, at most one booking and one cancellation for the one request the model made
+        # each (in a batch: create_event_invitee and reschedule_meeting, which books too, go alone).
+        for ending in ("/invitees", "/cancellation"):
+            ok = [
+                r
+                for r in batch_log
+                if r["method"] == "POST" and r["path"].endswith(ending) and r["status"] in (200, 201)
+            ]
+            assert len([r for r in ok if scenario.served or not r["faulted"]]) <= 1
     assert "Traceback" not in server.new_log()
-    # Whatever happened, at most one booking and one cancellation for the one request the model made each.
-    for ending in ("/invitees", "/cancellation"):
-        ok = [
-            r
-            for r in log
-            if r["method"] == "POST" and r["path"].endswith(ending) and r["status"] in (200, 201)
-        ]
-        assert len([r for r in ok if scenario.served or not r["faulted"]]) <= 1
     # The next call works.
     assert (await call(client, "get_user", user=world.other_user))["uri"] == world.other_user
     OBSERVED.setdefault(scenario.name, {})[mode] = seen
@@ -497,7 +507,8 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
         # Passes of their own, as in the matrix, for the tools that share a path with another one:
         # find_available_times with list_event_type_available_times, create_event_type (its owner, read
         # first) with get_current_user, create_share (its event type, read first) with get_event_type.
-        shared = ("find_available_times", "create_event_type", "create_share")
+        # reschedule_meeting reads its meeting first, as get_scheduled_event does.
+        shared = ("find_available_times", "create_event_type", "create_share", "reschedule_meeting")
         for batch in (
             [c for c in cases if c.tool not in shared],
             *([c for c in cases if c.tool == t] for t in shared),
@@ -537,6 +548,8 @@ def checked_refusals(
             method, path = "GET", f"/event_types/{world.bare('event_type_to_edit')}"
         if case.tool == "create_event_type":  # the owner is the current user, read first
             method, path = "GET", "/users/me"
+        if case.tool == "reschedule_meeting":  # it reads the meeting before it books
+            method, path = "GET", f"/scheduled_events/{world.bare('to_move')}"
         if case.tool == "create_share":  # it reads the event type before it shares it
             method, path = "GET", f"/event_types/{world.bare('link_event_type')}"
         check_error(case, expect, outcome)

@@ -22,7 +22,7 @@ from calendly_mcp.schemas.resources import User
 from calendly_mcp.server.app import build_server
 from calendly_mcp.settings import Settings
 from calendly_mcp.tools import _manifest, registry, selection, users
-from calendly_mcp.tools._base import READ, Ctx, ToolSpec
+from calendly_mcp.tools._base import DESTROY, READ, Ctx, ToolSpec
 from calendly_mcp.tools._mcp import LazyMetadata, sdk_tool, to_mcp
 from calendly_mcp.tools.registry import ALL_TOOLS, SelectionError, select
 
@@ -345,3 +345,16 @@ def test_fast_path_checks_header_annotations_as_the_sdk_does() -> None:
     with pytest.raises(InvalidSignature, match="x-mcp-header") as fast:
         to_mcp(spec, schema, {})
     assert str(fast.value).split(":")[-1] == str(sdk.value).split(":")[-1]
+
+
+def test_every_change_a_user_should_approve_asks_first() -> None:
+    """Bookings, cancellations, deletions, removals and reschedules (the DESTROY tools) take the
+    confirmation resolver (docs/confirmation.md); overwrites (PATCH) do not ask."""
+    manifest = _manifest.load()
+    asking = [s for s in ALL_TOOLS if s.annotations is DESTROY or s.name == "create_event_invitee"]
+    assert len(asking) == 12
+    for spec in asking:
+        entry = manifest[spec.name]
+        tool = to_mcp(spec, entry["inputSchema"], entry["outputSchema"])
+        assert "confirmed" in tool.resolved_params, spec.name
+        assert "confirmed" not in entry["inputSchema"]["properties"], spec.name

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     calendly_mcp_timeout: float = Field(
         20.0, gt=0, le=300, description="seconds to wait for each upstream answer"
     )
+    calendly_mcp_confirm: Literal["elicit", "off"] = Field(
+        "elicit",
+        description="elicit: bookings, cancellations and deletions ask the user first where the client can; off: never ask",
+    )
     # The booking record; None: the default file in the user's data directory (calendly_mcp.database).
     calendly_mcp_database_url: str | None = Field(
         None, description="sqlite:///path of the booking record; default: a file in the user's data directory"

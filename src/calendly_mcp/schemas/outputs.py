@@ -9,7 +9,7 @@ the way to ask for the rest.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel, Field
@@ -297,3 +297,22 @@ class Booked(ZonedInvitee):
         description="True: this invitee already had this meeting (a repeated request); nothing new was booked"
     )
     note: str | None = Field(None, description="How the existing booking was found, when already_booked")
+
+
+class Rescheduled(BaseModel):
+    """Where a reschedule leaves the invitee: moved, booked twice for now, or sent a link instead."""
+
+    outcome: Literal["moved", "both_meetings_exist", "link_instead"] = Field(
+        description="moved; both_meetings_exist: the old one still needs cancelling; link_instead: nothing booked"
+    )
+    message: str = Field(description="What happened and what to do next")
+    old_event: str = Field(description="The meeting moved from")
+    old_canceled: bool
+    new_event: str | None = None
+    invitee: str | None = Field(default=None, description="The new booking's invitee URI")
+    start_time: AwareDatetime | None = None
+    start_local: str | None = None
+    booking_url: str | None = Field(
+        default=None, description="Single-use link to send, when booking was refused"
+    )
+    zone: str = Field(description="Zone of start_local: the invitee's")

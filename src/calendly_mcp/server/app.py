@@ -18,6 +18,7 @@ from calendly_mcp import __version__
 from calendly_mcp.client.client import CalendlyClient, Endpoint, HttpPool
 from calendly_mcp.database import Database
 from calendly_mcp.server import resources
+from calendly_mcp.server.resume import request_state_security
 from calendly_mcp.settings import Settings
 from calendly_mcp.state import AppState
 from calendly_mcp.tools import selection
@@ -178,6 +179,7 @@ def build_server(
         # The SDK configures logging from this when nothing else has; stderr only, quiet by default.
         log_level=log_level,
         cache_hints=resources.CACHE_HINTS,
+        request_state_security=request_state_security(settings),
     )
     resources.register(server)
     return server

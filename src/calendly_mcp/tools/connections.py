@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
+from mcp.server.mcpserver.resolve import Resolve
 from pydantic import BaseModel, Field
 
 from calendly_mcp.schemas.inputs import ConnectionId
 from calendly_mcp.schemas.outputs import Deleted
 from calendly_mcp.schemas.resources import Connection
 from calendly_mcp.tools._base import CREATE, DESTROY, READ, Ctx, Toolset, client, parse
+from calendly_mcp.tools._confirm import Asked, Confirmed, ask, go_ahead
 
 TOOLS = Toolset("connections", gateway_only=True)
 
@@ -59,9 +61,21 @@ async def get_connection(ctx: Ctx, connection_id: ConnectionId) -> Connection:
     ).connection
 
 
+async def _ask_delete(ctx: Ctx, connection_id: str) -> Asked:
+    return await ask(
+        ctx,
+        lambda: (
+            f"Delete the Maton connection {connection_id}? Calendly is then no longer reachable through it."
+        ),
+    )
+
+
 @TOOLS.tool("Delete Maton connection", DESTROY)
-async def delete_connection(ctx: Ctx, connection_id: ConnectionId) -> Deleted:
+async def delete_connection(
+    ctx: Ctx, confirmed: Annotated[Confirmed, Resolve(_ask_delete)], connection_id: ConnectionId
+) -> Deleted:
     """Delete a Maton connection."""
+    go_ahead(confirmed, "delete the Maton connection")
     await client(ctx).ctrl(
         "DELETE",
         f"/connections/{connection_id}",

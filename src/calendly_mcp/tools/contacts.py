@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date
 from typing import Annotated, Any
 
+from mcp.server.mcpserver.resolve import Resolve
 from mcp.types import ToolAnnotations
 from pydantic import AfterValidator, Field
 
@@ -28,6 +29,7 @@ from calendly_mcp.schemas.inputs import Count, Email, PageToken, Timezone
 from calendly_mcp.schemas.outputs import Deleted, Items, Page
 from calendly_mcp.schemas.resources import Collection, Resource
 from calendly_mcp.tools._base import CREATE, DESTROY, READ, Ctx, Toolset, client, page, parse
+from calendly_mcp.tools._confirm import Asked, Confirmed, ask, go_ahead
 
 TOOLS = Toolset("contacts", default=False)
 
@@ -153,10 +155,19 @@ async def update_contact(
     return parse(Resource[Contact], answer).resource
 
 
+async def _ask_delete(ctx: Ctx, contact: str) -> Asked:
+    return await ask(
+        ctx, lambda: f"Delete the contact {ids.uri('contacts', contact)}? This cannot be undone."
+    )
+
+
 @TOOLS.tool("Delete contact", DESTROY)
-async def delete_contact(ctx: Ctx, contact: ContactId) -> Deleted:
+async def delete_contact(
+    ctx: Ctx, confirmed: Annotated[Confirmed, Resolve(_ask_delete)], contact: ContactId
+) -> Deleted:
     """Delete a contact. Cannot be undone."""
     contact_id = ids.bare("contacts", contact)
+    go_ahead(confirmed, "delete the contact")
     await client(ctx).delete(
         f"/contacts/{contact_id}",
         check=f"Call get_contact with contact={contact_id}: a 404 means it is gone.",

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
+from mcp.server.mcpserver.resolve import Resolve
 from pydantic import BaseModel, Field
 
 from calendly_mcp.client.errors import InvalidInputError
 from calendly_mcp.schemas.inputs import Email, Time
 from calendly_mcp.tools._base import DESTROY, Ctx, Toolset, client, iso_utc
+from calendly_mcp.tools._confirm import Asked, Confirmed, ask, go_ahead
 
 TOOLS = Toolset("data_compliance", default=False)
 
@@ -26,15 +28,26 @@ class DeletionRequested(BaseModel):
     note: str = "Calendly completes deletions within 7 days; they cannot be undone."
 
 
+async def _ask_erase_invitees(ctx: Ctx, emails: list[str]) -> Asked:
+    def question() -> str:
+        wanted = list(dict.fromkeys(emails))
+        shown = ", ".join(wanted[:5]) + (f" and {len(wanted) - 5} more" if len(wanted) > 5 else "")
+        return f"Erase all Calendly data of {shown} (their meetings and answers)? This cannot be undone."
+
+    return await ask(ctx, question)
+
+
 @TOOLS.tool("Delete invitee data", DESTROY)
 async def delete_invitee_data(
     ctx: Ctx,
+    confirmed: Annotated[Confirmed, Resolve(_ask_erase_invitees)],
     emails: Annotated[
         list[Email], Field(min_length=1, max_length=MAX_EMAILS, description="Invitees to erase")
     ],
 ) -> DeletionRequested:
     """Erase these invitees' data. Irreversible."""
     wanted = list(dict.fromkeys(emails))
+    go_ahead(confirmed, "erase their data")
     await client(ctx).post(
         "/data_compliance/deletion/invitees",
         {"emails": wanted},
@@ -46,13 +59,40 @@ async def delete_invitee_data(
     return DeletionRequested()
 
 
+async def _ask_erase_meetings(ctx: Ctx, start_time: datetime, end_time: datetime) -> Asked:
+    def question() -> str:
+        _check_range(start_time, end_time)  # a range that will be refused is not worth asking about
+        return (
+            f"Erase all Calendly data of the meetings from {iso_utc(start_time)} to {iso_utc(end_time)}? "
+            "This cannot be undone."
+        )
+
+    return await ask(ctx, question)
+
+
 @TOOLS.tool("Delete scheduled event data", DESTROY)
 async def delete_scheduled_event_data(
     ctx: Ctx,
+    confirmed: Annotated[Confirmed, Resolve(_ask_erase_meetings)],
     start_time: Annotated[Time, Field(description="Meetings starting at or after")],
     end_time: Annotated[Time, Field(description="and before (past)")],
 ) -> DeletionRequested:
     """Erase meetings in a past range. Irreversible."""
+    _check_range(start_time, end_time)
+    go_ahead(confirmed, "erase the meetings' data")
+    start, end = iso_utc(start_time), iso_utc(end_time)
+    await client(ctx).post(
+        "/data_compliance/deletion/events",
+        {"start_time": start, "end_time": end},
+        check=(
+            f"Call list_scheduled_events with your organization, min_start_time={start} and "
+            f"max_start_time={end}: no meetings means it was done."
+        ),
+    )
+    return DeletionRequested()
+
+
+def _check_range(start_time: datetime, end_time: datetime) -> None:
     if end_time <= start_time:
         raise InvalidInputError(
             f"end_time {end_time.isoformat()} is not after start_time {start_time.isoformat()}"
@@ -67,16 +107,6 @@ async def delete_scheduled_event_data(
             f"the range from {start_time.isoformat()} to {end_time.isoformat()} is longer than "
             f"{MAX_RANGE_MONTHS} months, the most Calendly accepts; split it"
         )
-    start, end = iso_utc(start_time), iso_utc(end_time)
-    await client(ctx).post(
-        "/data_compliance/deletion/events",
-        {"start_time": start, "end_time": end},
-        check=(
-            f"Call list_scheduled_events with your organization, min_start_time={start} and "
-            f"max_start_time={end}: no meetings means it was done."
-        ),
-    )
-    return DeletionRequested()
 
 
 def _add_months(moment: datetime, months: int) -> datetime:

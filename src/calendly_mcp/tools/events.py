@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from mcp.server.mcpserver.resolve import Resolve
 from pydantic import Field
 
 from calendly_mcp.client import ids
@@ -24,6 +25,7 @@ from calendly_mcp.schemas.inputs import (
 from calendly_mcp.schemas.outputs import Deleted, EventRow, InviteeRow, ZonedEvent, ZonedInvitee, ZonedPage
 from calendly_mcp.schemas.resources import Cancellation, Invitee, NoShow, Resource, ScheduledEvent
 from calendly_mcp.tools._base import CREATE, DESTROY, READ, Ctx, Toolset, client, iso_utc, page, parse
+from calendly_mcp.tools._confirm import Asked, Confirmed, ask, go_ahead, meeting, meeting_and_invitees
 from calendly_mcp.tools._scope import caller_zone, owner_params
 
 TOOLS = Toolset("events")
@@ -74,14 +76,29 @@ async def get_scheduled_event(ctx: Ctx, event: EventId) -> ZonedEvent:
     return ZonedEvent.of(found, await caller_zone(api))
 
 
+async def _ask_cancel(ctx: Ctx, event: str, reason: str | None) -> Asked:
+    async def question() -> str:
+        api = client(ctx)
+        found, people = await meeting_and_invitees(api, event)
+        said = f' The reason sent: "{reason}".' if reason else ""
+        return (
+            f"Cancel {meeting(found, people, await caller_zone(api))}? Calendly tells the invitees; this "
+            f"cannot be undone.{said}"
+        )
+
+    return await ask(ctx, question)
+
+
 @TOOLS.tool("Cancel scheduled event", DESTROY)
 async def cancel_scheduled_event(
     ctx: Ctx,
+    confirmed: Annotated[Confirmed, Resolve(_ask_cancel)],
     event: EventId,
     reason: Annotated[str | None, Field(max_length=10000, description="Sent to invitees")] = None,
 ) -> Cancellation:
     """Cancel a meeting and notify invitees. Irreversible."""
     event_id = ids.bare("scheduled_events", event)
+    go_ahead(confirmed, "cancel the meeting")
     body: dict[str, Any] = {} if reason is None else {"reason": reason}
     answer = await client(ctx).post(
         f"/scheduled_events/{event_id}/cancellation",
@@ -150,10 +167,27 @@ async def get_invitee_no_show(ctx: Ctx, no_show: NoShowId) -> NoShow:
     return parse(Resource[NoShow], answer).resource
 
 
+async def _ask_delete_no_show(ctx: Ctx, no_show: str) -> Asked:
+    async def question() -> str:
+        api = client(ctx)
+        mark = parse(Resource[NoShow], await api.get(ids.path("invitee_no_shows", no_show))).resource
+        if not mark.invitee:
+            return f"Undo the no-show mark {mark.uri}?"
+        event_id, invitee_id = ids.invitee(None, mark.invitee)
+        answer = await api.get(f"/scheduled_events/{event_id}/invitees/{invitee_id}")
+        person = parse(Resource[Invitee], answer).resource
+        return f"Undo the no-show mark of {person.name} ({person.email})?"
+
+    return await ask(ctx, question)
+
+
 @TOOLS.tool("Delete invitee no-show", DESTROY)
-async def delete_invitee_no_show(ctx: Ctx, no_show: NoShowId) -> Deleted:
+async def delete_invitee_no_show(
+    ctx: Ctx, confirmed: Annotated[Confirmed, Resolve(_ask_delete_no_show)], no_show: NoShowId
+) -> Deleted:
     """Undo a no-show mark."""
     no_show_id = ids.bare("invitee_no_shows", no_show)
+    go_ahead(confirmed, "undo the no-show mark")
     await client(ctx).delete(
         f"/invitee_no_shows/{no_show_id}",
         check=f"Call get_invitee_no_show with no_show={no_show_id}: a 404 means it is gone.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from mcp.server.mcpserver.resolve import Resolve
 from pydantic import Field
 
 from calendly_mcp.client import ids
@@ -14,6 +15,7 @@ from calendly_mcp.schemas.organization_admin import InvitationRow, OrganizationI
 from calendly_mcp.schemas.outputs import Deleted, Page
 from calendly_mcp.schemas.resources import OrganizationMembership, Resource
 from calendly_mcp.tools._base import CREATE, DESTROY, READ, Ctx, Toolset, client, page, parse
+from calendly_mcp.tools._confirm import Asked, Confirmed, ask, go_ahead
 from calendly_mcp.tools._scope import organization_uri
 
 TOOLS = Toolset("organization_admin", default=False)
@@ -49,10 +51,20 @@ async def get_organization_membership(ctx: Ctx, membership: MembershipId) -> Org
     return parse(Resource[OrganizationMembership], answer).resource
 
 
+async def _ask_remove(ctx: Ctx, membership: str) -> Asked:
+    return await ask(
+        ctx,
+        lambda: f"Remove the member {ids.uri('organization_memberships', membership)} from the organization?",
+    )
+
+
 @TOOLS.tool("Remove organization member", DESTROY)
-async def remove_organization_membership(ctx: Ctx, membership: MembershipId) -> Deleted:
+async def remove_organization_membership(
+    ctx: Ctx, confirmed: Annotated[Confirmed, Resolve(_ask_remove)], membership: MembershipId
+) -> Deleted:
     """Remove a member (not the owner) from the organization."""
     membership_id = ids.bare("organization_memberships", membership)
+    go_ahead(confirmed, "remove the member")
     await client(ctx).delete(
         f"/organization_memberships/{membership_id}",
         check=f"Call get_organization_membership with membership={membership_id}: a 404 means it is gone.",
@@ -110,11 +122,21 @@ async def create_organization_invitation(
     return parse(Resource[OrganizationInvitation], answer).resource
 
 
+async def _ask_revoke(ctx: Ctx, invitation: str) -> Asked:
+    async def question() -> str:
+        return f"Revoke the invitation {ids.API_ORIGIN}{await _invitation_path(client(ctx), invitation)}?"
+
+    return await ask(ctx, question)
+
+
 @TOOLS.tool("Revoke organization invitation", DESTROY)
-async def revoke_organization_invitation(ctx: Ctx, invitation: InvitationId) -> Deleted:
+async def revoke_organization_invitation(
+    ctx: Ctx, confirmed: Annotated[Confirmed, Resolve(_ask_revoke)], invitation: InvitationId
+) -> Deleted:
     """Revoke an invitation not yet accepted."""
     api = client(ctx)
     path = await _invitation_path(api, invitation)
+    go_ahead(confirmed, "revoke the invitation")
     await api.delete(
         path,
         check=f"Call get_organization_invitation with invitation={ids.API_ORIGIN}{path}: a 404 means it is revoked.",

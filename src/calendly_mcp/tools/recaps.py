@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from mcp.server.mcpserver.resolve import Resolve
 from mcp.types import ToolAnnotations
 from pydantic import Field
 
@@ -14,6 +15,7 @@ from calendly_mcp.schemas.outputs import Deleted, ZonedPage
 from calendly_mcp.schemas.recaps import MeetingRecap, RecapRow, Transcript, TranscriptPart, ZonedRecap
 from calendly_mcp.schemas.resources import Resource
 from calendly_mcp.tools._base import DESTROY, READ, Ctx, Toolset, client, iso_utc, page, parse
+from calendly_mcp.tools._confirm import Asked, Confirmed, ask, go_ahead
 from calendly_mcp.tools._scope import caller_zone
 
 TOOLS = Toolset("recaps", default=False)
@@ -95,10 +97,22 @@ async def update_meeting_recap(
     return ZonedRecap.of(parse(Resource[MeetingRecap], answer).resource, await caller_zone(api))
 
 
+async def _ask_delete(ctx: Ctx, recap: str) -> Asked:
+    return await ask(
+        ctx,
+        lambda: (
+            f"Delete the meeting recap {ids.uri('meeting_recaps', recap)} and its transcript? This cannot be undone."
+        ),
+    )
+
+
 @TOOLS.tool("Delete meeting recap", DESTROY)
-async def delete_meeting_recap(ctx: Ctx, recap: RecapId) -> Deleted:
+async def delete_meeting_recap(
+    ctx: Ctx, confirmed: Annotated[Confirmed, Resolve(_ask_delete)], recap: RecapId
+) -> Deleted:
     """Delete a recap and its transcript. Irreversible."""
     recap_id = ids.bare("meeting_recaps", recap)
+    go_ahead(confirmed, "delete the recap")
     await client(ctx).delete(
         f"/meeting_recaps/{recap_id}",
         check=f"Call get_meeting_recap with recap={recap_id}: a 404 means it is gone.",

@@ -3,18 +3,26 @@ single-use links (plain, or a share with overrides) and one-off event types."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
+from mcp.server.mcpserver.resolve import Resolve
 from pydantic import Field
 
 from calendly_mcp.client import ids
-from calendly_mcp.client.client import JSON
-from calendly_mcp.client.errors import InvalidInputError
+from calendly_mcp.client.client import JSON, CalendlyClient
+from calendly_mcp.client.errors import (
+    APIStatusError,
+    CalendlyMcpError,
+    InvalidInputError,
+    PermissionDeniedError,
+    RateLimitError,
+)
 from calendly_mcp.schemas.inputs import (
     Answer,
     Email,
+    EventId,
     EventTypeId,
     LocationKind,
     PersonName,
@@ -23,10 +31,22 @@ from calendly_mcp.schemas.inputs import (
     UserArg,
 )
 from calendly_mcp.schemas.links import SchedulingLink, Share
-from calendly_mcp.schemas.outputs import Booked, local
-from calendly_mcp.schemas.resources import EventType, Resource, Weekday
-from calendly_mcp.tools._base import CREATE, Ctx, Toolset, client, iso_utc, parse, state
-from calendly_mcp.tools._booking import book_once
+from calendly_mcp.schemas.outputs import Booked, Rescheduled, local
+from calendly_mcp.schemas.resources import EventType, Invitee, Resource, ScheduledEvent, Weekday
+from calendly_mcp.tools._base import CREATE, DESTROY, Ctx, Toolset, client, iso_utc, parse, state
+from calendly_mcp.tools._booking import book_once, find_existing
+from calendly_mcp.tools._confirm import (
+    Asked,
+    Confirmed,
+    ask,
+    go_ahead,
+    meeting_and_invitees,
+    meeting_name,
+    when,
+    who,
+    zone_of,
+)
+from calendly_mcp.tools._mcp import explain
 from calendly_mcp.tools._scope import caller_zone, user_uri
 
 TOOLS = Toolset("scheduling")
@@ -35,9 +55,47 @@ TOOLS = Toolset("scheduling")
 NEEDS_LOCATION_TEXT = frozenset({"physical", "outbound_call", "ask_invitee", "custom"})
 
 
+def _check_booking(start_time: datetime, name: str | None, first_name: str | None) -> None:
+    if start_time <= datetime.now(UTC):
+        raise InvalidInputError(
+            f"start_time {iso_utc(start_time)} is not in the future",
+            hint="Pick a slot from list_event_type_available_times.",
+        )
+    if not (name or first_name):
+        raise InvalidInputError("give the invitee's name, or first_name (and last_name)")
+
+
+async def _ask_book(
+    ctx: Ctx,
+    event_type: str,
+    start_time: datetime,
+    email: str,
+    timezone: str,
+    name: str | None,
+    first_name: str | None,
+    last_name: str | None,
+) -> Asked:
+    async def question() -> str:
+        _check_booking(start_time, name, first_name)
+        answer = await client(ctx).get(ids.path("event_types", event_type))
+        offered = parse(Resource[EventType], answer).resource
+        if not offered.active:
+            raise InvalidInputError(f"event type {offered.name!r} is inactive and cannot be booked")
+        person = name or " ".join(n for n in (first_name, last_name) if n)
+        end = start_time + timedelta(minutes=offered.duration)
+        slot = when(start_time, end, zone_of(timezone, ZoneInfo("UTC")))
+        return (
+            f"Book the {offered.name or 'meeting'} with {person} ({email}) on {slot}? Calendly sends "
+            "them the invitation."
+        )
+
+    return await ask(ctx, question)
+
+
 @TOOLS.tool("Book a meeting", CREATE)
 async def create_event_invitee(
     ctx: Ctx,
+    confirmed: Annotated[Confirmed, Resolve(_ask_book)],
     event_type: EventTypeId,
     start_time: Annotated[Time, Field(description="From list_event_type_available_times")],
     email: Annotated[Email, Field(description="Invitee e-mail")],
@@ -56,13 +114,7 @@ async def create_event_invitee(
     guests: Annotated[list[Email] | None, Field(max_length=10, description="Guest e-mails")] = None,
 ) -> Booked:
     """Book an offered slot; a repeat answers the same booking."""
-    if start_time <= datetime.now(UTC):
-        raise InvalidInputError(
-            f"start_time {iso_utc(start_time)} is not in the future",
-            hint="Pick a slot from list_event_type_available_times.",
-        )
-    if not (name or first_name):
-        raise InvalidInputError("give the invitee's name, or first_name (and last_name)")
+    _check_booking(start_time, name, first_name)
     if location_kind in NEEDS_LOCATION_TEXT and not location:
         raise InvalidInputError(
             f"location_kind {location_kind} needs `location` (the address, number or text)"
@@ -77,6 +129,7 @@ async def create_event_invitee(
     # Read the event type first: the checks below then fail here, clearly, instead of as Calendly's 400.
     offered = parse(Resource[EventType], await api.get(ids.path("event_types", event_type))).resource
     _check_against(offered, location_kind, given)
+    go_ahead(confirmed, "book the meeting")
 
     invitee: JSON = {"email": email, "timezone": timezone}
     for key, value in (("name", name), ("first_name", first_name), ("last_name", last_name)):
@@ -98,9 +151,24 @@ async def create_event_invitee(
         f"the meeting if this booking went through. Or call list_scheduled_events with invitee_email={email} "
         f"and min_start_time={iso_utc(start_time)} to see."
     )
-    found = await book_once(
-        api, state(ctx).database, offered, start_time, email, lambda: api.post("/invitees", body, check=check)
-    )
+    try:
+        found = await book_once(
+            api,
+            state(ctx).database,
+            offered,
+            start_time,
+            email,
+            lambda: api.post("/invitees", body, check=check),
+        )
+    except APIStatusError as exc:
+        if not refused_for_plan_or_rate(exc):
+            raise
+        link = await link_instead(api, offered, exc)
+        raise LinkInsteadError(
+            f"{explain(exc)} Nothing was booked. Instead, a single-use scheduling link for "
+            f"{offered.name or 'the event type'!r} was made: {link.booking_url}",
+            hint=f"Send it to {email}: they pick the time themselves, and it books once.",
+        ) from None
     zone = await caller_zone(api)
     return Booked(**dict(found), created_local=local(found.created_at, zone), zone=zone.key)
 
@@ -125,6 +193,241 @@ def _check_against(event_type: EventType, location_kind: str | None, answers: di
     missing = [q.name for q in questions if q.required and not str(answers.get(q.name, "")).strip()]
     if missing:
         raise InvalidInputError(f"required question(s) not answered: {'; '.join(repr(m) for m in missing)}")
+
+
+class LinkInsteadError(CalendlyMcpError):
+    """Calendly refused the booking (plan or rate limit); a single-use link was made instead."""
+
+
+def refused_for_plan_or_rate(error: APIStatusError) -> bool:
+    """A booking refused by the plan ("only available on paid Calendly plans. Upgrade...") or by the
+    Scheduling API's own rate limit (after the client's retries): a link still lets the invitee book."""
+    if isinstance(error, RateLimitError):
+        return True
+    words = error.message.lower()
+    return isinstance(error, PermissionDeniedError) and ("upgrade" in words or "paid" in words)
+
+
+async def link_instead(api: CalendlyClient, event_type: EventType, refusal: APIStatusError) -> SchedulingLink:
+    """A single-use link for the event type; if even that fails, the booking's refusal is the story."""
+    body: JSON = {"max_event_count": 1, "owner": event_type.uri, "owner_type": "EventType"}
+    try:
+        answer = await api.post("/scheduling_links", body, check=_no_repeat("scheduling_link"))
+    except CalendlyMcpError as exc:
+        raise refusal from exc
+    return parse(Resource[SchedulingLink], answer).resource
+
+
+# --- reschedule ------------------------------------------------------------------------------------------
+
+
+async def _moving(
+    api: CalendlyClient, event: str, start_time: datetime, invitee: str | None
+) -> tuple[ScheduledEvent, Invitee, list[Invitee]]:
+    """The meeting, the invitee to move and all its active invitees; refused before any change when the
+    move cannot be made (a start in the past, the same start, no such invitee, several and none named)."""
+    if start_time <= datetime.now(UTC):
+        raise InvalidInputError(
+            f"start_time {iso_utc(start_time)} is not in the future",
+            hint="Pick a slot from list_event_type_available_times for the meeting's event type.",
+        )
+    old, people = await meeting_and_invitees(api, event)
+    if old.start_time == start_time:
+        raise InvalidInputError(f"the meeting already starts at {iso_utc(start_time)}: nothing to move")
+    if invitee:
+        wanted = invitee.lower()
+        chosen = [
+            p
+            for p in people
+            if p.email.lower() == wanted or p.uri.lower().endswith(f"/{wanted}") or p.uri.lower() == wanted
+        ]
+        if not chosen:
+            raise InvalidInputError(
+                f"invitee {invitee!r} is not an active invitee of this meeting; its invitees: "
+                + (", ".join(p.email for p in people) or "none")
+            )
+        return old, chosen[0], people
+    if len(people) != 1:
+        listed = ", ".join(p.email for p in people)
+        raise InvalidInputError(
+            f"the meeting has {len(people)} active invitees ({listed or 'none'}): name the one to move with `invitee`"
+            if people
+            else "the meeting has no active invitee to move"
+        )
+    return old, people[0], people
+
+
+async def _ask_reschedule(ctx: Ctx, event: str, start_time: datetime, invitee: str | None) -> Asked:
+    async def question() -> str:
+        api = client(ctx)
+        old, person, people = await _moving(api, event, start_time, invitee)
+        if old.status != "active":
+            return (
+                f"Book {person.name} ({person.email}) on the new time (the old meeting is already canceled)?"
+            )
+        zone = zone_of(person.timezone, await caller_zone(api))
+        was = when(old.start_time, old.end_time, zone).removesuffix(f" {zone.key}")
+        new = when(start_time, start_time + (old.end_time - old.start_time), zone)
+        then = (
+            "then the old meeting is cancelled"
+            if len(people) == 1
+            else "the old meeting stays for its other invitees"
+        )
+        return (
+            f"Move the {meeting_name(old, [person])} with {who([person])} from {was} to {new}? The new "
+            f"time is booked first, {then}; Calendly tells the invitee."
+        )
+
+    return await ask(ctx, question)
+
+
+@TOOLS.tool("Reschedule a meeting", DESTROY)
+async def reschedule_meeting(
+    ctx: Ctx,
+    confirmed: Annotated[Confirmed, Resolve(_ask_reschedule)],
+    event: EventId,
+    start_time: Annotated[Time, Field(description="New start, offered by its event type")],
+    invitee: Annotated[
+        str | None, Field(max_length=512, description="E-mail or URI; default the only invitee")
+    ] = None,
+) -> Rescheduled:
+    """Book the new slot, then cancel the old meeting; a repeat answers the same move."""
+    api = client(ctx)
+    old, person, people = await _moving(api, event, start_time, invitee)
+    offered = parse(Resource[EventType], await api.get(ids.path("event_types", old.event_type))).resource
+    go_ahead(confirmed, "move the meeting")
+    zone = zone_of(person.timezone, await caller_zone(api))
+    if old.status != "active":
+        # A repeat of a move already done answers it; else there is nothing left to move.
+        existing = await find_existing(api, offered, start_time, person.email)
+        if existing is None:
+            raise InvalidInputError(
+                f"the meeting {old.uri} is canceled and {person.email} has no meeting at {iso_utc(start_time)}: "
+                "nothing to move",
+                hint="Book a new meeting with create_event_invitee instead.",
+            )
+        done = f"Already moved: {person.email} has the new meeting; the old one is canceled."
+        return _rescheduled("moved", done, old, True, existing, start_time, zone)
+    body = _rebooking(old, person, offered, start_time)
+    check = (
+        f"The old meeting {old.uri} was NOT cancelled. Calling reschedule_meeting again with the same "
+        f"arguments is safe: it finds the new booking if it was made, then cancels the old meeting. Or call "
+        f"list_scheduled_events with invitee_email={person.email} and min_start_time={iso_utc(start_time)}."
+    )
+    try:
+        found = await book_once(
+            api,
+            state(ctx).database,
+            offered,
+            start_time,
+            person.email,
+            lambda: api.post("/invitees", body, check=check),
+        )
+    except APIStatusError as exc:
+        if not refused_for_plan_or_rate(exc):
+            raise
+        link = await link_instead(api, offered, exc)
+        text = (
+            f"Calendly refused the new booking ({exc.title}: {exc.message}); nothing was booked and the old "
+            f"meeting is kept. Send {person.email} this single-use link to pick a new time of "
+            f"{offered.name or 'the event type'!r} themselves: {link.booking_url}. Cancel the old meeting "
+            f"(cancel_scheduled_event event={ids.bare('scheduled_events', old.uri)}) once they have booked."
+        )
+        return Rescheduled(
+            outcome="link_instead", message=text, old_event=old.uri, old_canceled=False,
+            booking_url=link.booking_url, zone=zone.key,
+        )  # fmt: skip
+    if len(people) > 1:
+        text = (
+            f"Booked {person.email} on the new time. The old meeting has other invitees, so it was not cancelled; "
+            f"{person.email}'s own place in it can be cancelled at {person.cancel_url or 'their cancellation page'}."
+        )
+        return _rescheduled("both_meetings_exist", text, old, False, found, start_time, zone)
+    old_id = ids.bare("scheduled_events", old.uri)
+    try:
+        await api.post(
+            f"/scheduled_events/{old_id}/cancellation",
+            {"reason": f"Rescheduled to {iso_utc(start_time)}"},
+            check=f"Call get_scheduled_event with event={old_id}: status 'canceled' means it was done.",
+        )
+    except CalendlyMcpError as exc:
+        # The answer may be lost while the cancellation went through: Calendly's state decides.
+        if not await _canceled(api, old_id):
+            why = (
+                f"Calendly answered {exc.status_code} {exc.title}: {exc.message}"
+                if isinstance(exc, APIStatusError)
+                else "no reliable answer came back, and Calendly still shows it active"
+            )
+            return _rescheduled(
+                "both_meetings_exist", _both(old_id, why), old, False, found, start_time, zone
+            )
+    done = f"Moved: {person.email} has the new meeting and the old one is canceled."
+    return _rescheduled("moved", done, old, True, found, start_time, zone)
+
+
+async def _canceled(api: CalendlyClient, event_id: str) -> bool:
+    try:
+        answer = await api.get(f"/scheduled_events/{event_id}")
+    except CalendlyMcpError:
+        return False  # not known to be canceled: the answer says how to do it
+    return parse(Resource[ScheduledEvent], answer).resource.status == "canceled"
+
+
+def _both(old_id: str, why: str) -> str:
+    return (
+        f"The new meeting is booked, but cancelling the old one failed ({why.rstrip('.')}). Both meetings "
+        "exist now: "
+        f"cancel the old one with cancel_scheduled_event event={old_id} (or call reschedule_meeting again "
+        "with the same arguments), and tell the invitee which one stands."
+    )
+
+
+def _rescheduled(
+    outcome: Literal["moved", "both_meetings_exist"],
+    message: str,
+    old: ScheduledEvent,
+    canceled: bool,
+    new: Invitee,
+    start: datetime,
+    zone: ZoneInfo,
+) -> Rescheduled:
+    return Rescheduled(
+        outcome=outcome, message=message, old_event=old.uri, old_canceled=canceled, new_event=new.event,
+        invitee=new.uri, start_time=start, start_local=local(start, zone), zone=zone.key,
+    )  # fmt: skip
+
+
+def _rebooking(old: ScheduledEvent, person: Invitee, offered: EventType, start: datetime) -> JSON:
+    """The booking of the same person on the same event type: their name, zone, answers and guests, and
+    the old meeting's place where the event type still offers it."""
+    who: JSON = {"email": person.email, "timezone": person.timezone or "UTC"}
+    if person.first_name:
+        who |= {
+            "first_name": person.first_name,
+            **({"last_name": person.last_name} if person.last_name else {}),
+        }
+    else:
+        who["name"] = person.name
+    body: JSON = {"event_type": offered.uri, "start_time": iso_utc(start), "invitee": who}
+    kinds = {loc.kind for loc in offered.locations or [] if loc.kind}
+    place = old.location
+    if place is not None and place.type in kinds and not offered.pooling_type:
+        if place.type not in NEEDS_LOCATION_TEXT:
+            body["location"] = {"kind": place.type}
+        elif place.location:
+            body["location"] = {"kind": place.type, "location": place.location}
+    positions = {q.name: q.position for q in offered.custom_questions or [] if q.enabled is not False}
+    answers = [
+        {"question": qa.question, "answer": qa.answer, "position": positions[qa.question]}
+        for qa in person.questions_and_answers
+        if qa.question in positions and qa.answer.strip()
+    ]
+    if answers:
+        body["questions_and_answers"] = answers
+    guests = [g.email for g in old.event_guests if g.email][:10]
+    if guests:
+        body["event_guests"] = guests
+    return body
 
 
 # --- single-use links ------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from mcp.server.mcpserver.resolve import Resolve
 from pydantic import Field, SecretStr
 
 from calendly_mcp.client import ids
@@ -22,6 +23,7 @@ from calendly_mcp.schemas.inputs import (
 from calendly_mcp.schemas.outputs import Deleted, Page, WebhookRow
 from calendly_mcp.schemas.resources import Resource, WebhookDelivery, WebhookSubscription
 from calendly_mcp.tools._base import CREATE, DESTROY, READ, Ctx, Toolset, client, page, parse
+from calendly_mcp.tools._confirm import Asked, Confirmed, ask, go_ahead
 from calendly_mcp.tools._scope import organization_uri, user_uri
 
 TOOLS = Toolset("webhooks")
@@ -112,10 +114,22 @@ async def get_webhook_subscription(ctx: Ctx, webhook: WebhookId) -> WebhookSubsc
     return parse(Resource[WebhookSubscription], answer).resource
 
 
+async def _ask_delete(ctx: Ctx, webhook: str) -> Asked:
+    async def question() -> str:
+        answer = await client(ctx).get(ids.path("webhook_subscriptions", webhook))
+        hook = parse(Resource[WebhookSubscription], answer).resource
+        return f"Delete the webhook subscription that sends {', '.join(hook.events)} to {hook.callback_url}?"
+
+    return await ask(ctx, question)
+
+
 @TOOLS.tool("Delete webhook subscription", DESTROY)
-async def delete_webhook_subscription(ctx: Ctx, webhook: WebhookId) -> Deleted:
+async def delete_webhook_subscription(
+    ctx: Ctx, confirmed: Annotated[Confirmed, Resolve(_ask_delete)], webhook: WebhookId
+) -> Deleted:
     """Delete a webhook subscription."""
     webhook_id = ids.bare("webhook_subscriptions", webhook)
+    go_ahead(confirmed, "delete the webhook subscription")
     await client(ctx).delete(
         f"/webhook_subscriptions/{webhook_id}",
         check=f"Call get_webhook_subscription with webhook={webhook_id}: a 404 means it is gone.",

@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..booking import book, parse_booking
-from ..error_bodies import CalendlyError
+from ..error_bodies import CalendlyError, permission_denied
 from ..event_type_admin_records import pace_of
 from ..params import json_object
 from .shared import CalendlyAPI
@@ -19,8 +19,13 @@ class Scheduling:
 
     async def create_invitee(self, request: Request) -> Response:
         caller = self.api.caller(request)
-        body = await json_object(request)
         store = self.api.store
+        if store.organization().plan == "basic":
+            raise permission_denied(
+                "The Scheduling API is only available on paid Calendly plans. Upgrade your plan to access "
+                "this feature."
+            )
+        body = await json_object(request)
         booking = parse_booking(body, store.event_type)
         # Only well-formed bookings count, so that a client's validation errors do not use up the limit.
         if self.api.sandbox.booking_limits.hit(caller.uuid).exceeded:
