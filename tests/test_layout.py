@@ -20,8 +20,11 @@ ALLOWED = {
     "client": {"client", "settings"},
     "database": {"settings"},
     "bookings": {"database"},
-    "tools": {"tools", "client", "schemas", "settings", "database", "bookings"},
-    "server": {"server", "tools", "client", "schemas", "settings", "database", "sandbox", "__init__"},
+    "inbox": {"database", "client"},
+    "tools": {"tools", "client", "schemas", "settings", "database", "bookings", "inbox"},
+    "server": {
+        "server", "tools", "client", "schemas", "settings", "database", "bookings", "inbox", "sandbox", "__init__",
+    },
     "sandbox": {"sandbox"},
 }
 

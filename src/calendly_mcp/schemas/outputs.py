@@ -21,6 +21,7 @@ from calendly_mcp.schemas.resources import (
     OrganizationMembership,
     ScheduledEvent,
     ScheduledEventLocation,
+    WebhookDelivery,
     WebhookSubscription,
 )
 
@@ -246,6 +247,26 @@ class WebhookRow(BaseModel):
             scope=subscription.scope,
             state=subscription.state,
         )
+
+
+class DeliveryRow(BaseModel):
+    """A webhook delivery the inbox received, in a list."""
+
+    id: str = Field(description="Pass to get_webhook_delivery.")
+    event: str
+    received_at: AwareDatetime
+    email: str | None = None
+    name: str | None = None
+    scheduled_event: str | None = None
+    start_time: AwareDatetime | None = None
+
+
+class ReceivedDelivery(WebhookDelivery):
+    """A webhook delivery the inbox received, whole."""
+
+    id: str
+    received_at: AwareDatetime
+    subscription: str | None = Field(None, description="The webhook subscription it came through.")
 
 
 # --- times -------------------------------------------------------------------------------------------

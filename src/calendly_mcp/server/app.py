@@ -6,15 +6,20 @@ from collections.abc import AsyncGenerator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Literal
 
+import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools.base import Tool
+from mcp.server.subscriptions import InMemorySubscriptionBus, SubscriptionBus
 from mcp.types import CallToolResult, InputRequiredResult
 from pydantic import SecretStr, ValidationError
 
 from calendly_mcp import __version__
 from calendly_mcp.client.client import CalendlyClient, Endpoint, HttpPool
 from calendly_mcp.database import Database
+from calendly_mcp.inbox import Address
+from calendly_mcp.server import inbox
+from calendly_mcp.server.inbox import Hub, PostgresBus
 from calendly_mcp.settings import Settings
 from calendly_mcp.tools import _manifest, registry
 from calendly_mcp.tools._base import AppState
@@ -44,6 +49,8 @@ class CalendlyServer(MCPServer[AppState]):
     pydantic's report. Both are rewritten here, in the one place every call passes: the model reads our
     text first, and nothing of the validator's internals.
     """
+
+    inbox: Hub | None = None  # the webhook inbox of this process (build_server sets it)
 
     def __init__(self, *, tools: list[Tool], **options: Any) -> None:
         super().__init__(tools=tools, **options)
@@ -76,9 +83,7 @@ def sandbox_settings(settings: Settings, url: str) -> Settings:
             "maton_connection": None,
             "maton_gateway_url": url,
             "maton_ctrl_url": url,
-            # The embedded sandbox's meetings live and die with the process: so does their record, kept
-            # out of the user's real one.
-            "calendly_mcp_database_url": "sqlite://",
+            "calendly_mcp_database_url": "sqlite://",  # build_server's database: in memory
         }
     )
 
@@ -95,6 +100,12 @@ def build_server(
     `on_close` is called once the lifespan has closed everything it opened (the sandbox, the HTTP pool).
     """
 
+    # The database and the inbox are the process's, shared by the tools and the HTTP endpoint (which
+    # runs outside any MCP request). The embedded sandbox's meetings live and die with the process: so
+    # does their record, kept out of the user's real one.
+    database = Database("sqlite://" if sandbox else settings.calendly_mcp_database_url)
+    hub = Hub(database, Address(), _bus(database))
+
     @asynccontextmanager
     async def lifespan(_: MCPServer[AppState]) -> AsyncGenerator[AppState]:
         async with AsyncExitStack() as stack:
@@ -109,10 +120,13 @@ def build_server(
                 active = sandbox_settings(settings, box.url)
             pool = HttpPool(active)
             stack.push_async_callback(pool.aclose)
-            database = Database.from_settings(active)  # opens nothing until the first booking
-            stack.callback(database.close)
+            stack.callback(database.close)  # it opens nothing until first used
+            if isinstance(hub.bus, PostgresBus):
+                tasks = await stack.enter_async_context(anyio.create_task_group())
+                stack.callback(tasks.cancel_scope.cancel)
+                await tasks.start(hub.bus.listen)
             client = CalendlyClient(Endpoint.from_settings(active), pool)
-            yield AppState(client=client, settings=active, database=database)
+            yield AppState(client=client, settings=active, database=database, inbox=hub.address)
 
     manifest = _manifest.load()
     tools: list[Any] = []
@@ -121,7 +135,7 @@ def build_server(
         if known is None:
             raise _manifest.ManifestError(f"{spec.name} is not in the tool manifest: run `make snapshots`")
         tools.append(to_mcp(spec, known["inputSchema"], known["outputSchema"]))
-    return CalendlyServer(
+    server = CalendlyServer(
         name="calendly",
         title="Calendly",
         instructions=INSTRUCTIONS,
@@ -130,4 +144,17 @@ def build_server(
         tools=tools,
         # The SDK configures logging from this when nothing else has; stderr only, quiet by default.
         log_level=log_level,
+        subscriptions=hub.bus,
     )
+    server.inbox = hub
+    inbox.register(server, hub)
+    return server
+
+
+def _bus(database: Database) -> SubscriptionBus:
+    """Resource notifications: within the process, or across every replica sharing PostgreSQL."""
+    if database.dialect == "postgresql":
+        from calendly_mcp.bookings import new_owner
+
+        return PostgresBus(database, new_owner())
+    return InMemorySubscriptionBus()

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from calendly_mcp.client.client import JSON, CalendlyClient
 from calendly_mcp.client.errors import InvalidResponseError
 from calendly_mcp.database import Database
+from calendly_mcp.inbox import Address
 from calendly_mcp.schemas.outputs import Page
 from calendly_mcp.schemas.resources import Collection
 from calendly_mcp.settings import Settings
@@ -32,6 +33,7 @@ class AppState:
     client: CalendlyClient
     settings: Settings
     database: Database
+    inbox: Address = field(default_factory=Address)  # where this process receives webhook deliveries
 
 
 Ctx = Context[AppState, Any]
@@ -80,6 +82,10 @@ READ = ToolAnnotations(
 # Creates something new on each call (a booking, a subscription, a connection).
 CREATE = ToolAnnotations(
     read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
+)
+# Reads this server's own records (the webhook inbox), not Calendly.
+LOCAL_READ = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
 )
 # Removes or cancels; repeating it changes nothing more (the second call is refused).
 DESTROY = ToolAnnotations(
