@@ -23,7 +23,16 @@ ALLOWED = {
     "inbox": {"database", "client"},
     "tools": {"tools", "client", "schemas", "settings", "database", "bookings", "inbox"},
     "server": {
-        "server", "tools", "client", "schemas", "settings", "database", "bookings", "inbox", "sandbox", "__init__",
+        "server",
+        "tools",
+        "client",
+        "schemas",
+        "settings",
+        "database",
+        "bookings",
+        "inbox",
+        "sandbox",
+        "__init__",
     },
     "sandbox": {"sandbox"},
 }
