@@ -17,6 +17,7 @@ import anyio
 import httpx2
 import pytest
 from mcp.client import Client
+from mcp.shared.exceptions import MCPDeprecationWarning
 
 from calendly_mcp import inbox
 from calendly_mcp.client.signatures import HEADER, sign
@@ -217,6 +218,37 @@ async def test_subscribe_book_cancel_and_read_the_inbox(
     # The signing key the server made is nowhere in what it answered.
     assert "signing_key" not in json.dumps(hook)
     await call(client, "delete_webhook_subscription", webhook=hook["uri"])
+
+
+async def test_older_protocol_clients_subscribe_and_are_told(
+    sandbox_process: SandboxProcess, tmp_path: Path
+) -> None:
+    """A 2025-11-25 client (resources/subscribe) hears of a new delivery as notifications/resources/updated."""
+    url = f"sqlite:///{tmp_path / 'legacy.sqlite3'}"
+    setup = Database(url)
+    key = inbox.new_key(setup, "http://127.0.0.1/webhooks/calendly", time.time())
+    setup.close()
+    told: list[str] = []
+    arrived = anyio.Event()
+
+    async def on_message(message: Any) -> None:
+        root = getattr(message, "root", message)
+        if getattr(root, "method", None) == "notifications/resources/updated":
+            told.append(str(root.params.uri))
+            arrived.set()
+
+    env = server_env("direct", sandbox_process.url, CALENDLY_MCP_DATABASE_URL=url)
+    async with http_server_and_process("streamable-http", env) as (base, _):
+        async with Client(f"{base}/mcp", mode="legacy", message_handler=on_message) as client:
+            assert client.protocol_version.startswith("2025")
+            with pytest.warns(MCPDeprecationWarning):
+                await client.session.subscribe_resource(inbox.URI)
+            raw = body("invitee.created", "legacy@example.com", 7)
+            answer = httpx2.post(f"{base}{inbox.PATH}", content=raw, headers={HEADER: sign(raw, key.secret)})
+            assert answer.json()["status"] == "stored"
+            with anyio.fail_after(20):
+                await arrived.wait()
+    assert told == [inbox.URI]
 
 
 async def test_a_delivery_id_that_is_not_there_is_said_plainly(inbox_server: Client) -> None:

@@ -6,7 +6,6 @@ from collections.abc import AsyncGenerator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Literal
 
-import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools.base import Tool
@@ -121,10 +120,7 @@ def build_server(
             pool = HttpPool(active)
             stack.push_async_callback(pool.aclose)
             stack.callback(database.close)  # it opens nothing until first used
-            if isinstance(hub.bus, PostgresBus):
-                tasks = await stack.enter_async_context(anyio.create_task_group())
-                stack.callback(tasks.cancel_scope.cancel)
-                await tasks.start(hub.bus.listen)
+            await stack.enter_async_context(hub.running())
             client = CalendlyClient(Endpoint.from_settings(active), pool)
             yield AppState(client=client, settings=active, database=database, inbox=hub.address)
 

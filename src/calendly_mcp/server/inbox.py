@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+import weakref
+from collections.abc import AsyncGenerator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
 import anyio.to_thread
+from mcp import types
+from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import MCPServer
 from mcp.server.subscriptions import InMemorySubscriptionBus, SubscriptionBus
 from mcp.shared.subscriptions import ResourceUpdated, ServerEvent
@@ -39,6 +43,20 @@ class Hub:
     database: Database
     address: inbox.Address
     bus: SubscriptionBus = field(default_factory=InMemorySubscriptionBus)
+    legacy: LegacySubscribers | None = None  # set by `register`
+
+    @asynccontextmanager
+    async def running(self) -> AsyncGenerator[None]:
+        """For the server's lifespan: the cross-replica listener and the older clients' notifications."""
+        async with anyio.create_task_group() as tasks:
+            if isinstance(self.bus, PostgresBus):
+                await tasks.start(self.bus.listen)
+            if self.legacy is not None:
+                tasks.start_soon(self.legacy.run)
+            try:
+                yield
+            finally:
+                tasks.cancel_scope.cancel()
 
     async def received(self, raw: bytes, header: str | None) -> tuple[int, dict[str, str]]:
         """The HTTP answer to one POSTed delivery (status, JSON body)."""
@@ -106,8 +124,60 @@ async def _answer(send: Send, status: int, body: dict[str, str]) -> None:
     await send({"type": "http.response.body", "body": json.dumps(body).encode()})
 
 
+class LegacySubscribers:
+    """`resources/subscribe` for clients of the older protocol (2025-11-25 and before), which the SDK
+    leaves unserved: the connections that subscribed to a URI are sent `notifications/resources/updated`
+    when the bus carries an update of it (from this replica or, over PostgreSQL, from another). Held
+    weakly: a connection that closes drops out."""
+
+    def __init__(self, bus: SubscriptionBus) -> None:
+        self._sessions: dict[str, weakref.WeakSet[Any]] = {}
+        self._send, self._receive = anyio.create_memory_object_stream[tuple[Any, str]](1024)
+        bus.subscribe(self._heard)
+
+    async def subscribe(
+        self, ctx: ServerRequestContext[Any], params: types.SubscribeRequestParams
+    ) -> types.EmptyResult:
+        self._sessions.setdefault(str(params.uri), weakref.WeakSet()).add(_connection(ctx))
+        return types.EmptyResult()
+
+    async def unsubscribe(
+        self, ctx: ServerRequestContext[Any], params: types.UnsubscribeRequestParams
+    ) -> types.EmptyResult:
+        self._sessions.get(str(params.uri), weakref.WeakSet()).discard(_connection(ctx))
+        return types.EmptyResult()
+
+    def _heard(self, event: ServerEvent) -> None:
+        if isinstance(event, ResourceUpdated):
+            for session in list(self._sessions.get(event.uri, ())):
+                try:
+                    self._send.send_nowait((session, event.uri))
+                except anyio.WouldBlock:  # level triggers: a full queue has news enough for everyone
+                    return
+
+    async def run(self) -> None:
+        """Send the queued notifications (for the server's lifespan); a session gone is skipped."""
+        async for session, uri in self._receive:
+            try:
+                await session.send_resource_updated(uri)
+            except Exception:  # the client left; its session will be collected
+                logger.debug("resource update not sent to a closed session")
+
+
+def _connection(ctx: ServerRequestContext[Any]) -> Any:
+    """The client's connection (it outlives the request; `ctx.session` is made per request), whose
+    standalone channel carries notifications no request asked for."""
+    return ctx.session._connection  # pyright: ignore[reportPrivateUsage]
+
+
 def register(server: MCPServer[Any], hub: Hub) -> None:
-    """The `calendly://inbox` resource: the most recent deliveries, newest first."""
+    """The `calendly://inbox` resource: the most recent deliveries, newest first; its subscribers of
+    both protocol eras are told when a delivery arrives."""
+    legacy = LegacySubscribers(hub.bus)
+    hub.legacy = legacy
+    lowlevel = server._lowlevel_server  # pyright: ignore[reportPrivateUsage]
+    lowlevel.add_request_handler("resources/subscribe", types.SubscribeRequestParams, legacy.subscribe)
+    lowlevel.add_request_handler("resources/unsubscribe", types.UnsubscribeRequestParams, legacy.unsubscribe)
 
     @server.resource(
         inbox.URI,
