@@ -238,16 +238,18 @@ async def test_older_protocol_clients_subscribe_and_are_told(
             arrived.set()
 
     env = server_env("direct", sandbox_process.url, CALENDLY_MCP_DATABASE_URL=url)
-    async with http_server_and_process("streamable-http", env) as (base, _):
-        async with Client(f"{base}/mcp", mode="legacy", message_handler=on_message) as client:
-            assert client.protocol_version.startswith("2025")
-            with pytest.warns(MCPDeprecationWarning):
-                await client.session.subscribe_resource(inbox.URI)
-            raw = body("invitee.created", "legacy@example.com", 7)
-            answer = httpx2.post(f"{base}{inbox.PATH}", content=raw, headers={HEADER: sign(raw, key.secret)})
-            assert answer.json()["status"] == "stored"
-            with anyio.fail_after(20):
-                await arrived.wait()
+    async with (
+        http_server_and_process("streamable-http", env) as (base, _),
+        Client(f"{base}/mcp", mode="legacy", message_handler=on_message) as client,
+    ):
+        assert client.protocol_version.startswith("2025")
+        with pytest.warns(MCPDeprecationWarning):
+            await client.session.subscribe_resource(inbox.URI)
+        raw = body("invitee.created", "legacy@example.com", 7)
+        answer = httpx2.post(f"{base}{inbox.PATH}", content=raw, headers={HEADER: sign(raw, key.secret)})
+        assert answer.json()["status"] == "stored"
+        with anyio.fail_after(20):
+            await arrived.wait()
     assert told == [inbox.URI]
 
 
