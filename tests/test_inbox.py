@@ -311,15 +311,50 @@ async def test_with_a_public_url_calendly_is_given_it(sandbox: SandboxProcess) -
         assert "signing_key goes with url" in text
 
 
+async def test_the_embedded_sandbox_delivers_to_the_servers_own_inbox() -> None:
+    """`serve --sandbox` over HTTP: the in-process sandbox, the tools and the endpoint share one inbox."""
+    env = server_env(None, None)
+    async with (
+        http_server_and_process("streamable-http", env, "--sandbox") as (base, _),
+        Client(f"{base}/mcp") as client,
+    ):
+        hook = await call(client, "create_webhook_subscription", events=["invitee.created"])
+        assert hook["callback_url"] == f"{base}/webhooks/calendly"
+        me = await call(client, "get_current_user")
+        types = await call(client, "list_event_types", user=me["uri"])
+        event_type = next(t for t in types["collection"] if t["active"])["uri"]
+        slots = await call(
+            client,
+            "list_event_type_available_times",
+            event_type=event_type,
+            start_time=iso(minutes=5),
+            end_time=iso(days=6),
+        )
+        async with client.listen(resource_subscriptions=[inbox.URI]) as updates:
+            await call(
+                client,
+                "create_event_invitee",
+                event_type=event_type,
+                start_time=slots["collection"][0]["start_time"],
+                email="embedded@example.com",
+                name="Embedded",
+                timezone="UTC",
+            )
+            with anyio.fail_after(20):
+                await updates.__anext__()
+        found = await call(client, "list_webhook_deliveries", invitee_email="embedded@example.com")
+        assert [row["event"] for row in found["collection"]] == ["invitee.created"]
+
+
 # --- killed mid-write ----------------------------------------------------------------------------------------
 
 
 async def test_nothing_acknowledged_is_lost_when_the_server_is_killed_mid_write(
-    sandbox_process: SandboxProcess, tmp_path: Path
+    sandbox_process: SandboxProcess, database_url: str
 ) -> None:
     """Deliveries POSTed concurrently while the process gets SIGKILL: every one acknowledged is in the
-    database after the kill, the file is intact, and Calendly's retries of the rest store each once."""
-    url = f"sqlite:///{tmp_path / 'inbox.sqlite3'}"
+    database after the kill, a SQLite file is intact, and Calendly's retries of the rest store each once."""
+    url = database_url
     setup = Database(url)
     key = inbox.new_key(setup, "http://127.0.0.1/webhooks/calendly", time.time())
     setup.close()
@@ -357,14 +392,18 @@ async def test_nothing_acknowledged_is_lost_when_the_server_is_killed_mid_write(
         await process.wait()
     assert process.returncode == -signal.SIGKILL
     assert total // 3 <= len(acknowledged) < total, "the kill came while deliveries were being written"
-    path = tmp_path / "inbox.sqlite3"
-    with sqlite3.connect(path) as raw_db:
-        assert raw_db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as raw_db:
+            assert raw_db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     after = Database(url)
     stored = {d.email for d in inbox.recent(after, count=100000)[0]}
     after.close()
     assert {f"kill{n}@example.com" for n in acknowledged} <= stored
-    KILLED.update(sent=total, acknowledged=len(acknowledged), stored_after_kill=len(stored))
+    KILLED[url.split(":", 1)[0]] = {
+        "sent": total,
+        "acknowledged": len(acknowledged),
+        "stored_after_kill": len(stored),
+    }
     # Calendly retries what was not acknowledged (and some of what was): each stored once.
     async with http_server_and_process("streamable-http", env) as (base, _), httpx2.AsyncClient() as http:
         for n in range(total):
@@ -381,4 +420,4 @@ async def test_nothing_acknowledged_is_lost_when_the_server_is_killed_mid_write(
     print(f"\nkill test: {KILLED}")
 
 
-KILLED: dict[str, Any] = {}
+KILLED: dict[str, dict[str, int]] = {}
