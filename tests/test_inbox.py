@@ -22,7 +22,7 @@ from mcp.shared.exceptions import MCPDeprecationWarning
 from calendly_mcp import inbox
 from calendly_mcp.client.signatures import HEADER, sign
 from calendly_mcp.database import Database
-from conftest import Mode, SandboxProcess, http_server_and_process, server_env
+from conftest import DATABASE_URL, Mode, SandboxProcess, http_server_and_process, server_env
 from mcp_helpers import call, fail, iso
 
 pytestmark = pytest.mark.anyio
@@ -215,8 +215,14 @@ async def test_subscribe_book_cancel_and_read_the_inbox(
     read = await client.read_resource(inbox.URI)
     shown = json.loads(read.contents[0].text)["deliveries"]  # pyright: ignore[reportAttributeAccessIssue]
     assert [d["id"] for d in shown if d.get("email") == email] == [r["id"] for r in rows]
-    # The signing key the server made is nowhere in what it answered.
-    assert "signing_key" not in json.dumps(hook)
+    # The signing key the server made and keeps is nowhere in what it answered.
+    kept = Database(DATABASE_URL)
+    try:
+        (secret,) = [k.secret for k in inbox.keys(kept) if k.subscription == hook["uri"]]
+    finally:
+        kept.close()
+    for answer in (hook, deliveries, whole, shown):
+        assert secret not in json.dumps(answer)
     await call(client, "delete_webhook_subscription", webhook=hook["uri"])
 
 
