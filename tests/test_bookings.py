@@ -359,3 +359,17 @@ def test_starting_the_server_opens_no_database() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_postgresql_url_without_the_driver_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "psycopg" else real(name, *a)
+    )
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, calendly_mcp_database_url="postgresql://ann:pw-SECRET@db/x")  # pyright: ignore[reportCallIssue]
+    message = caught.value.errors()[0]["msg"]
+    assert "pip install 'calendly-mcp-server[postgres]'" in message
+    assert "SECRET" not in message

@@ -111,6 +111,12 @@ class Settings(BaseSettings):
         if scheme in ("postgresql", "postgres"):
             if not rest.startswith("://"):
                 raise ValueError("give a postgresql://user:password@host:port/database URL")
+            import importlib.util
+
+            if importlib.util.find_spec("psycopg") is None:
+                raise ValueError(
+                    "a PostgreSQL database needs the psycopg driver: pip install 'calendly-mcp-server[postgres]'"
+                )
             return value
         # sqlite:///relative, sqlite:////absolute, or sqlite:// (in memory): a host part means nothing here.
         if scheme != "sqlite" or not rest.startswith("://") or rest[3:4] not in ("", "/"):

@@ -50,7 +50,9 @@ class Hub:
         """For the server's lifespan: the cross-replica listener and the older clients' notifications."""
         async with anyio.create_task_group() as tasks:
             if isinstance(self.bus, PostgresBus):
-                await tasks.start(self.bus.listen)
+                # Not awaited: start-up never waits for the database (cold start; a database that is
+                # down delays nothing, the listener reconnects when it is back).
+                tasks.start_soon(self.bus.listen)
             if self.legacy is not None:
                 tasks.start_soon(self.legacy.run)
             try:
@@ -227,29 +229,22 @@ class PostgresBus:
         with self.database.transaction(write=False) as tx:
             tx.execute("SELECT pg_notify(?, ?)", (CHANNEL, payload))
 
-    async def listen(self, *, task_status: Any = anyio.TASK_STATUS_IGNORED) -> None:
+    async def listen(self) -> None:
         """Forward the other replicas' events to this one's listeners, reconnecting when cut off."""
         import psycopg
 
-        started = False
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
                     self.database.url or "", autocommit=True, connect_timeout=10
                 ) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
-                    if not started:
-                        started = True
-                        task_status.started()
                     async for note in conn.notifies():
                         await self._forward(note.payload)
             except psycopg.Error as exc:
                 logger.warning(
                     "cross-replica notifications interrupted (%s); reconnecting", type(exc).__name__
                 )
-                if not started:
-                    started = True
-                    task_status.started()
                 await anyio.sleep(1.0)
 
     async def _forward(self, payload: str) -> None:
