@@ -19,6 +19,7 @@ from typing import Any
 
 import anyio
 import anyio.to_thread
+from anyio.streams.memory import MemoryObjectSendStream
 from mcp import types
 from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import MCPServer
@@ -134,7 +135,7 @@ class LegacySubscribers:
 
     def __init__(self, bus: SubscriptionBus) -> None:
         self._sessions: dict[str, weakref.WeakSet[Any]] = {}
-        self._send, self._receive = anyio.create_memory_object_stream[tuple[Any, str]](1024)
+        self._send: MemoryObjectSendStream[tuple[Any, str]] | None = None  # while `run` runs
         bus.subscribe(self._heard)
 
     async def subscribe(
@@ -150,7 +151,7 @@ class LegacySubscribers:
         return types.EmptyResult()
 
     def _heard(self, event: ServerEvent) -> None:
-        if isinstance(event, ResourceUpdated):
+        if isinstance(event, ResourceUpdated) and self._send is not None:
             for session in list(self._sessions.get(event.uri, ())):
                 try:
                     self._send.send_nowait((session, event.uri))
@@ -159,11 +160,17 @@ class LegacySubscribers:
 
     async def run(self) -> None:
         """Send the queued notifications (for the server's lifespan); a session gone is skipped."""
-        async for session, uri in self._receive:
-            try:
-                await session.send_resource_updated(uri)
-            except Exception:  # the client left; its session will be collected
-                logger.debug("resource update not sent to a closed session")
+        send, receive = anyio.create_memory_object_stream[tuple[Any, str]](1024)
+        self._send = send
+        try:
+            async with send, receive:
+                async for session, uri in receive:
+                    try:
+                        await session.send_resource_updated(uri)
+                    except Exception:  # the client left; its connection will be collected
+                        logger.debug("resource update not sent to a closed connection")
+        finally:
+            self._send = None
 
 
 def _connection(ctx: ServerRequestContext[Any]) -> Any:
