@@ -49,16 +49,18 @@ RUN --mount=type=secret,id=pip-ca \
     && useradd --system --uid 10001 --create-home --home-dir /home/app --shell /usr/sbin/nologin app \
     && install -d -o app -g app /home/app/.local /home/app/.local/share /home/app/.local/share/calendly-mcp
 
-# The booking record (calendly-mcp.sqlite3) is written here; mount a volume on it to keep it:
-#   docker run -v calendly-mcp:/home/app/.local/share/calendly-mcp ...
+# The booking record and the webhook inbox (calendly-mcp.sqlite3) are written here; mount a volume on it to
+# keep them:   docker run -v calendly-mcp:/home/app/.local/share/calendly-mcp ...
+# Several replicas share PostgreSQL instead (psycopg is in the image): -e CALENDLY_MCP_DATABASE_URL=postgresql://...
+# and -e CALENDLY_MCP_PUBLIC_URL=https://<the address Calendly reaches>; see docs/deployment.md.
 
 USER app
 WORKDIR /home/app
 EXPOSE 8000
-# Up means the MCP endpoint answers HTTP: 401 without the bearer token, or any other answer below 500. To be
-# replaced by GET /healthz once the server has it. It asks port 8000: change both if you change --port.
+# Up means GET /healthz answers 200 (it needs no credential; every replica answers it). It asks port
+# 8000: change both if you change --port.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-    CMD ["python", "-c", "import http.client as h, sys; c = h.HTTPConnection('127.0.0.1', 8000, timeout=4); c.request('GET', '/mcp'); sys.exit(c.getresponse().status >= 500)"]
+    CMD ["python", "-c", "import http.client as h, sys; c = h.HTTPConnection('127.0.0.1', 8000, timeout=4); c.request('GET', '/healthz'); sys.exit(c.getresponse().status != 200)"]
 ENTRYPOINT ["calendly-mcp"]
 # On all interfaces inside the container, so CALENDLY_MCP_AUTH_TOKEN is required (the server enforces it);
 # publish the port only where it should be reachable.

@@ -196,7 +196,7 @@ def stage(target: Path, *, lock: bool = True) -> Path:
 
 
 def runtime_requirements() -> list[str]:
-    """Every runtime dependency of the project, transitively, pinned to the version installed here
+    """Every runtime dependency of the project and its `postgres` extra, transitively, pinned to the version installed here
     (`name==version`, sorted); the markers are evaluated for this interpreter and platform."""
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import distribution as installed
@@ -205,7 +205,10 @@ def runtime_requirements() -> list[str]:
     from packaging.utils import canonicalize_name
 
     pinned: dict[str, str] = {}
-    pending = [(Requirement(text), "") for text in pyproject()["dependencies"]]
+    # The image also runs as several replicas on PostgreSQL: the `postgres` extra is in it.
+    project = pyproject()
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["postgres"]]
+    pending = [(Requirement(text), "") for text in wanted]
     while pending:
         requirement, extra = pending.pop()
         if requirement.marker is not None and not requirement.marker.evaluate({"extra": extra}):

@@ -36,6 +36,7 @@ LARGEST: dict[str, Callable[[World], dict[str, Any]]] = {
     "list_organization_memberships": lambda w: {"organization": w.org, "count": 100},
     "list_organization_invitations": lambda w: {"organization": w.org, "count": 100},
     "list_webhook_subscriptions": lambda w: {"organization": w.org, "user": w.me, "count": 100},
+    "list_webhook_deliveries": lambda w: {"count": 100},
     "list_event_type_available_times": lambda w: {
         "event_type": w.short_event_type, "start_time": iso(minutes=5), "end_time": iso(days=7)
     },

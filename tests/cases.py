@@ -11,7 +11,9 @@ tools themselves (`build_world`) or, where no call can reach the sandbox, from i
 
 from __future__ import annotations
 
+import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,8 +21,10 @@ from typing import Any
 
 from mcp.client import Client
 
+from calendly_mcp import inbox
+from calendly_mcp.database import Database
 from calendly_mcp.tools.registry import ALL_TOOLS
-from conftest import Mode, SandboxProcess
+from conftest import DATABASE_URL, Mode, SandboxProcess
 from mcp_helpers import call, iso, uid
 
 SPECS = {spec.name: spec for spec in ALL_TOOLS}
@@ -47,6 +51,7 @@ class World:
     connection_to_delete: str
     connections_before: int
     tag: str  # unique per test: e-mails and webhook URLs
+    delivery: str  # a delivery in the inbox (the session's database), about {tag}@example.com
     sandbox_url: str
     # The sandbox's info["examples"]: ids of seeded objects by name, for the areas that need no field here.
     examples: dict[str, Any]
@@ -102,6 +107,11 @@ class Case:
     @property
     def write(self) -> bool:
         return not SPECS[self.tool].read_only
+
+    @property
+    def local(self) -> bool:
+        """A tool that reads this server's own records (the webhook inbox): no upstream request."""
+        return not self.method
 
     @property
     def ctrl(self) -> bool:
@@ -160,6 +170,9 @@ CASES: list[Case] = [
     # Rows of the areas added since, one block per area.
     # -- area: no_shows
     Case("get_invitee_no_show", lambda w: {"no_show": w.ex("no_show")}, "GET", "/invitee_no_shows/{no_show}"),
+    # -- area: the webhook inbox (this server's database; no upstream request)
+    Case("list_webhook_deliveries", lambda w: {"invitee_email": f"{w.tag}@example.com"}, "", ""),
+    Case("get_webhook_delivery", lambda w: {"delivery": w.delivery}, "", ""),
     Case("get_sample_webhook_data", lambda w: {"event": "invitee.created", "organization": w.org, "user": w.me},
          "GET", "/sample_webhook_data"),
     Case("mark_invitee_no_show", lambda w: {"invitee": w.ex("invitee_to_mark_no_show")}, "POST",
@@ -261,7 +274,7 @@ def cases_for(mode: Mode) -> list[Case]:
 
 def upstream_paths() -> re.Pattern[str]:
     """Every path the server may ask of Calendly (also behind Maton's /calendly) and of Maton."""
-    api = "|".join(sorted({case.pattern() for case in CASES if not case.ctrl}))
+    api = "|".join(sorted({case.pattern() for case in CASES if not case.ctrl and not case.local}))
     ctrl = "|".join(sorted({case.pattern() for case in CASES if case.ctrl}))
     return re.compile(rf"^(/calendly)?({api})$|^({ctrl})$")
 
@@ -322,6 +335,7 @@ async def build_world(client: Client, sandbox: SandboxProcess, mode: Mode, tag: 
         name="Ana Souza",
         **({"location_kind": kinds[0]} if kinds else {}),
     )
+    delivery = received(tag)
     connection = to_delete = "not-in-direct-mode"
     before = 0
     if mode == "gateway":
@@ -345,11 +359,44 @@ async def build_world(client: Client, sandbox: SandboxProcess, mode: Mode, tag: 
         connection_to_delete=to_delete,
         connections_before=before,
         tag=tag,
+        delivery=delivery,
         sandbox_url=sandbox.url,
         examples=info["examples"],
         to_move=booked["event"],
         move_to=starts[-2],
     )
+
+
+def received(tag: str) -> str:
+    """A delivery about {tag}@example.com, put in the inbox of the session's database (where every
+    server process of the tests keeps it) as the endpoint stores one; its id."""
+    raw = json.dumps(
+        {
+            "event": "invitee.created",
+            "created_at": iso(),
+            "created_by": "https://api.calendly.com/users/table",
+            "payload": {
+                "uri": f"https://api.calendly.com/scheduled_events/t/invitees/{tag}",
+                "email": f"{tag}@example.com",
+            },
+        }
+    )
+    body = json.loads(raw)
+    delivery = inbox.Delivery(
+        inbox.identity(body, raw.encode()),
+        "invitee.created",
+        f"{tag}@example.com",
+        None,
+        body["created_at"],
+        time.time(),
+        raw,
+    )
+    db = Database(DATABASE_URL)
+    try:
+        inbox.store(db, delivery)
+    finally:
+        db.close()
+    return delivery.id
 
 
 def world_from_info(sandbox: SandboxProcess, mode: Mode) -> World:
@@ -380,6 +427,7 @@ def world_from_info(sandbox: SandboxProcess, mode: Mode) -> World:
         connection_to_delete=info["connections"][1]["connection_id"],
         connections_before=0,
         tag=f"faults-{mode}-refused",
+        delivery=received(f"faults-{mode}-refused"),
         sandbox_url=sandbox.url,
         examples=info["examples"],
         to_move=event,

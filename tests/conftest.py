@@ -38,6 +38,32 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 @pytest.fixture(scope="session")
+def postgres() -> Iterator[Any]:
+    """A real PostgreSQL for the session (tests/postgres.py), started once on first use; every database
+    test that runs on both databases, and the replica test, share it."""
+    import postgres as pg
+
+    try:
+        cluster = pg.start(free_port())
+    except pg.Unavailable as exc:
+        # Loudly: the PostgreSQL half of the database tests did not run.
+        print(f"\n*** PostgreSQL tests SKIPPED: {exc} ***", file=sys.stderr)
+        pytest.skip(f"PostgreSQL unavailable here: {exc}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database of each kind: a SQLite file, then a database of the session's PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'calendly-mcp.sqlite3'}"
+    return request.getfixturevalue("postgres").fresh_database()
+
+
+@pytest.fixture(scope="session")
 def anyio_backend() -> str:
     return "asyncio"
 

@@ -1,5 +1,6 @@
 """The booking record and its database, without a server: keys, states, claims between processes, the
-schema and its version, where the file lives, and the settings that point at it."""
+schema and its version, where the file lives, and the settings that point at it. The record's tests run
+on both databases: a SQLite file and a real PostgreSQL (the `database_url` fixture)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,16 @@ from pydantic import ValidationError
 
 from calendly_mcp import bookings
 from calendly_mcp.bookings import LEASE_S, Key
-from calendly_mcp.database import MIGRATIONS, Database, DatabaseError, data_dir, sqlite_path
+from calendly_mcp.database import (
+    MIGRATIONS,
+    Database,
+    DatabaseError,
+    data_dir,
+    request_state_keys,
+    sqlite_path,
+)
 from calendly_mcp.settings import Settings
-from conftest import server_env
+from conftest import free_port, server_env
 
 ET = "https://api.calendly.com/event_types/et-1"
 KEY = Key.of(ET, datetime(2030, 1, 7, 15, 0, tzinfo=UTC), "ann@example.com")
@@ -29,8 +37,8 @@ EVENT = "https://api.calendly.com/scheduled_events/ev-1"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'record.sqlite3'}")
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
     yield database
     database.close()
 
@@ -140,8 +148,8 @@ def test_forget_drops_only_the_record_of_that_invitee(db: Database) -> None:
     assert bookings.get(db, KEY) is None
 
 
-def test_the_record_survives_closing_and_reopening(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'record.sqlite3'}"
+def test_the_record_survives_closing_and_reopening(database_url: str) -> None:
+    url = database_url
     first = Database(url)
     bookings.finish(first, KEY, INVITEE, EVENT, time.time())
     first.close()
@@ -167,8 +175,8 @@ print(bookings.claim(db, key, bookings.new_owner(), time.time()).kind)
 """
 
 
-def test_of_processes_claiming_the_same_booking_at_once_exactly_one_gets_it(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'record.sqlite3'}"
+def test_of_processes_claiming_the_same_booking_at_once_exactly_one_gets_it(database_url: str) -> None:
+    url = database_url
     create(url)  # the file and its schema exist: the race is the claim's alone
     at = time.time() + 3  # every process is up and waiting by then
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -265,11 +273,23 @@ def test_sqlite_urls_are_accepted(url: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://ann:pw@db.example.com/calendly",
+        "postgres://ann:pw@db/calendly",
+        "postgresql://db.example.com:5433/calendly?sslmode=require",
+    ],
+)
+def test_postgresql_urls_are_accepted(url: str) -> None:
+    settings = Settings(_env_file=None, calendly_mcp_database_url=url)  # pyright: ignore[reportCallIssue]
+    assert settings.calendly_mcp_database_url == url
+    assert Database.from_settings(settings).dialect == "postgresql"
+
+
+@pytest.mark.parametrize(
     ("url", "words"),
     [
-        ("postgresql://ann:pw-SECRET@db.example.com/calendly", "PostgreSQL is not supported yet"),
-        ("postgres://ann:pw-SECRET@db/calendly", "PostgreSQL is not supported yet"),
-        ("postgresql+psycopg://ann:pw-SECRET@db/calendly", "PostgreSQL is not supported yet"),
+        ("postgresql:ann:pw-SECRET@db/calendly", "give a postgresql://"),
         ("mysql://ann:pw-SECRET@db/calendly", "give a sqlite:///path"),
         ("sqlite://host-SECRET/x.sqlite3", "give a sqlite:///path"),
         ("/plain/path-SECRET.sqlite3", "give a sqlite:///path"),
@@ -283,24 +303,73 @@ def test_other_urls_are_refused_without_echoing_them(url: str, words: str) -> No
     assert "SECRET" not in messages
 
 
-def test_a_postgresql_url_is_one_clear_line_at_start_up() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "calendly_mcp", "serve"],
-        env=server_env(None, None, CALENDLY_MCP_DATABASE_URL="postgresql://ann:pw-SECRET@db/calendly"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 1
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("calendly-mcp: bad setting: CALENDLY_MCP_DATABASE_URL: ")
-    assert "PostgreSQL is not supported yet" in lines[0]
-    assert "SECRET" not in done.stderr
+def test_an_unreachable_postgresql_is_an_error_naming_it_without_the_password() -> None:
+    database = Database(f"postgresql://ann:pw-SECRET@127.0.0.1:{free_port()}/calendly")
+    with pytest.raises(DatabaseError) as caught:
+        bookings.get(database, KEY)
+    assert str(caught.value).startswith("postgresql://127.0.0.1:")
+    assert "SECRET" not in str(caught.value)
+
+
+def test_the_schema_is_created_once_and_its_version_kept(database_url: str) -> None:
+    """Two processes' connections (two Database objects) on one new database: the schema is made by the
+    first, found by the second, and its version is the number of steps."""
+    first, second = Database(database_url), Database(database_url)
+    try:
+        bookings.finish(first, KEY, INVITEE, EVENT, time.time())
+        assert bookings.get(second, KEY) is not None
+        with second.transaction(write=False) as tx:
+            assert tx.execute("SELECT version FROM schema_version").fetchall() == [(len(MIGRATIONS),)]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_database_of_a_newer_version_is_refused_and_left_alone(database_url: str) -> None:
+    create(database_url)
+    database = Database(database_url)
+    with database.transaction() as tx:
+        tx.execute("UPDATE schema_version SET version = 99")
+    database.close()
+    again = Database(database_url)
+    with pytest.raises(DatabaseError, match="schema version 99, written by a newer calendly-mcp"):
+        bookings.get(again, KEY)
+    again.close()
+
+
+def test_request_state_keys_are_made_once_and_shared(database_url: str) -> None:
+    first, second = Database(database_url), Database(database_url)
+    try:
+        keys = request_state_keys(first)
+        assert len(keys) == 1
+        assert len(keys[0]) == 32
+        assert isinstance(keys[0], bytes)
+        assert request_state_keys(second) == keys
+        assert request_state_keys(first) == keys
+    finally:
+        first.close()
+        second.close()
 
 
 def test_starting_the_server_opens_no_database() -> None:
-    """Cold start is a budget: sqlite3 is imported, and the file opened, on the first booking only."""
-    code = "import sys, calendly_mcp.server.app, calendly_mcp.tools.registry; print('sqlite3' in sys.modules)"
+    """Cold start is a budget: sqlite3 (or psycopg) is imported, and the database opened, on first use."""
+    code = (
+        "import sys, calendly_mcp.server.app, calendly_mcp.tools.registry; "
+        "print('sqlite3' in sys.modules or 'psycopg' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_a_postgresql_url_without_the_driver_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "psycopg" else real(name, *a)
+    )
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, calendly_mcp_database_url="postgresql://ann:pw-SECRET@db/x")  # pyright: ignore[reportCallIssue]
+    message = caught.value.errors()[0]["msg"]
+    assert "pip install 'calendly-mcp-server[postgres]'" in message
+    assert "SECRET" not in message

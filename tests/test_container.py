@@ -270,7 +270,7 @@ def test_image_configuration(image: dict[str, Any]) -> None:
     assert "8000/tcp" in config["ExposedPorts"]
     health = config["Healthcheck"]["Test"]
     assert health[0] == "CMD"
-    assert "/mcp" in " ".join(health)
+    assert "/healthz" in " ".join(health)
     (listed,) = json.loads(buildah("images", "--json", IMAGE))
     say(
         f"image {IMAGE}: {listed['size']}; user {config['User']}, entrypoint {config['Entrypoint']}, cmd {config['Cmd']}"

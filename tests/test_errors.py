@@ -29,17 +29,17 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "list_event_types",
         {"count": "abc"},
-        "count: is not an integer (given 'abc'); accepted: an integer from 1 to 100 - Page size",
+        "count: is not an integer (given 'abc'); accepted: an integer from 1 to 100 (the page size)",
     ),
     (
         "list_event_types",
         {"count": 5.5},
-        "count: is not a whole number (given 5.5); accepted: an integer from 1 to 100 - Page size",
+        "count: is not a whole number (given 5.5); accepted: an integer from 1 to 100 (the page size)",
     ),
     (
         "list_event_types",
         {"count": 101},
-        "count: is too large (given 101); accepted: an integer from 1 to 100 - Page size",
+        "count: is too large (given 101); accepted: an integer from 1 to 100 (the page size)",
     ),
     (
         "list_scheduled_events",

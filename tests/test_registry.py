@@ -94,6 +94,8 @@ async def test_input_schemas_are_flat_objects_without_top_level_combinators() ->
             assert "title" not in prop
             if is_identifier(prop):  # the instructions say once what every id argument takes
                 continue
+            if name == "count" and {"minimum", "maximum"} <= set(prop):  # and that count is the page size
+                continue
             assert prop.get("description") or prop.get("enum"), (tool["name"], name)
 
 
@@ -107,6 +109,7 @@ def test_the_instructions_say_what_every_id_and_page_token_take() -> None:
 
     assert "bare id or the full https://api.calendly.com/... URI" in INSTRUCTIONS
     assert "pass it back as page_token" in INSTRUCTIONS
+    assert "count (the page size)" in INSTRUCTIONS
 
 
 async def test_output_schemas_are_valid_json_schemas() -> None:

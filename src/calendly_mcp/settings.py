@@ -65,9 +65,16 @@ class Settings(BaseSettings):
         "elicit",
         description="elicit: bookings, cancellations and deletions ask the user first where the client can; off: never ask",
     )
-    # The booking record; None: the default file in the user's data directory (calendly_mcp.database).
+    # The booking record and the webhook inbox; None: the default file in the user's data directory
+    # (calendly_mcp.database).
     calendly_mcp_database_url: str | None = Field(
-        None, description="sqlite:///path of the booking record; default: a file in the user's data directory"
+        None,
+        description="where the inbox and booking records live: sqlite:///path or postgresql://; "
+        "default: a file in the user's data directory",
+    )
+    calendly_mcp_public_url: str | None = Field(
+        None,
+        description="the address Calendly reaches this server's webhook inbox at (https://mcp.example.com)",
     )
 
     @model_validator(mode="before")
@@ -103,15 +110,42 @@ class Settings(BaseSettings):
         value = (value or "").strip()
         if not value:
             return None
-        scheme = value.split(":", 1)[0].split("+", 1)[0].lower()
-        if scheme in ("postgresql", "postgres"):
-            raise ValueError(
-                "PostgreSQL is not supported yet; use sqlite:///path/to/file.sqlite3, or unset it for the default file"
-            )
+        scheme = value.split(":", 1)[0].lower()
         rest = value[len(scheme) :]
+        if scheme in ("postgresql", "postgres"):
+            if not rest.startswith("://"):
+                raise ValueError("give a postgresql://user:password@host:port/database URL")
+            import importlib.util
+
+            if importlib.util.find_spec("psycopg") is None:
+                raise ValueError(
+                    "a PostgreSQL database needs the psycopg driver: pip install 'calendly-mcp-server[postgres]'"
+                )
+            return value
         # sqlite:///relative, sqlite:////absolute, or sqlite:// (in memory): a host part means nothing here.
         if scheme != "sqlite" or not rest.startswith("://") or rest[3:4] not in ("", "/"):
-            raise ValueError("give a sqlite:///path/to/file.sqlite3 URL, or unset it for the default file")
+            raise ValueError(
+                "give a sqlite:///path/to/file.sqlite3 or postgresql://user:password@host/database URL, "
+                "or unset it for the default file"
+            )
+        return value
+
+    @field_validator("calendly_mcp_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        value = (value or "").strip().rstrip("/")
+        if not value:
+            return None
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("give the server's public base URL, e.g. https://mcp.example.com")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("give the server's public base URL alone: no query, fragment or user")
         return value
 
     @property

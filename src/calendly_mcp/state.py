@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from calendly_mcp.inbox import Address
 
 if TYPE_CHECKING:
     from calendly_mcp.client.client import CalendlyClient
@@ -19,3 +21,4 @@ class AppState:
     client: CalendlyClient
     settings: Settings
     database: Database
+    inbox: Address = field(default_factory=Address)  # where this process receives webhook deliveries

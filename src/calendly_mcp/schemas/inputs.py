@@ -54,9 +54,10 @@ EventTypeId = Annotated[str, Field(max_length=256)]
 EventId = Annotated[str, Field(max_length=256)]
 OrganizationArg = Annotated[str | None, Field(max_length=256, description="Instead of user")]
 MyOrganization = Annotated[str | None, Field(max_length=256, description="Default: yours")]
-Count = Annotated[int, Field(ge=1, le=100, description="Page size")]
+# The page size of a list: said once in the server's instructions, not in each of the lists.
+Count = Annotated[int, Field(ge=1, le=100)]
 # Meetings are the largest rows: 50 of them fill a quarter of a small context window already.
-EventCount = Annotated[int, Field(ge=1, le=50, description="Page size")]
+EventCount = Annotated[int, Field(ge=1, le=50)]
 
 _TOKEN = re.compile(r"[!-~]+")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -9,10 +9,10 @@ the way to ask for the rest.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 
 from calendly_mcp.schemas.resources import (
@@ -21,6 +21,7 @@ from calendly_mcp.schemas.resources import (
     OrganizationMembership,
     ScheduledEvent,
     ScheduledEventLocation,
+    WebhookDelivery,
     WebhookSubscription,
 )
 
@@ -246,6 +247,33 @@ class WebhookRow(BaseModel):
             scope=subscription.scope,
             state=subscription.state,
         )
+
+
+class DeliveryRow(BaseModel):
+    """A webhook delivery the inbox received, in a list."""
+
+    id: str = Field(description="Pass to get_webhook_delivery.")
+    event: str
+    received_at: AwareDatetime
+    email: str | None = None
+    name: str | None = None
+    scheduled_event: str | None = None
+    start_time: AwareDatetime | None = None
+
+
+class ReceivedDelivery(WebhookDelivery):
+    """A webhook delivery the inbox received, whole."""
+
+    # As parsed, as WebhookDelivery's; shown as a plain object: the anyOf's other arm accepts any object
+    # anyway, and the Invitee definition doubled the tool's output schema (get_sample_webhook_data shows
+    # each event's shape).
+    payload: Annotated[
+        Invitee | dict[str, Any],
+        WithJsonSchema({"type": "object", "description": "Calendly's payload: for invitee.* an invitee"}),
+    ] = Field(union_mode="left_to_right")
+    id: str
+    received_at: AwareDatetime
+    subscription: str | None = Field(None, description="The webhook subscription it came through.")
 
 
 # --- times -------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.server.mcpserver.tools.base import Tool
+from mcp.server.subscriptions import InMemorySubscriptionBus, SubscriptionBus
 from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, CallToolResult, GetPromptResult, InputRequiredResult
 from pydantic import AnyUrl, SecretStr, ValidationError
@@ -17,7 +18,9 @@ from pydantic import AnyUrl, SecretStr, ValidationError
 from calendly_mcp import __version__
 from calendly_mcp.client.client import CalendlyClient, Endpoint, HttpPool
 from calendly_mcp.database import Database
-from calendly_mcp.server import resources
+from calendly_mcp.inbox import Address
+from calendly_mcp.server import inbox, resources
+from calendly_mcp.server.inbox import Hub, PostgresBus
 from calendly_mcp.server.resume import request_state_security
 from calendly_mcp.settings import Settings
 from calendly_mcp.state import AppState
@@ -35,7 +38,7 @@ INSTRUCTIONS = (
     "https://api.calendly.com/... URI an answer gave. Times are ISO 8601 with an offset or Z; answers give "
     "each time in UTC and in a named zone (*_local). Free slots: 7 days a call with "
     "list_event_type_available_times, up to 92 days with find_available_times; busy times: 7 days a call. "
-    "Lists return next_page_token; pass it back as page_token for the next page. Book only a start_time "
+    "Lists take count (the page size) and return next_page_token; pass it back as page_token for the next page. Book only a start_time "
     "a slot list returned."
 )
 
@@ -47,6 +50,8 @@ class CalendlyServer(MCPServer[AppState]):
     pydantic's report. Both are rewritten here, in the one place every call passes: the model reads our
     text first, and nothing of the validator's internals.
     """
+
+    inbox: Hub | None = None  # the webhook inbox of this process (build_server sets it)
 
     def __init__(self, *, tools: list[Tool], modules: dict[str, str], **options: Any) -> None:
         """`modules`: for each tool, the module that declares it, imported on its first call."""
@@ -128,9 +133,7 @@ def sandbox_settings(settings: Settings, url: str) -> Settings:
             "maton_connection": None,
             "maton_gateway_url": url,
             "maton_ctrl_url": url,
-            # The embedded sandbox's meetings live and die with the process: so does their record, kept
-            # out of the user's real one.
-            "calendly_mcp_database_url": "sqlite://",
+            "calendly_mcp_database_url": "sqlite://",  # build_server's database: in memory
         }
     )
 
@@ -147,6 +150,12 @@ def build_server(
     `on_close` is called once the lifespan has closed everything it opened (the sandbox, the HTTP pool).
     """
 
+    # The database and the inbox are the process's, shared by the tools and the HTTP endpoint (which
+    # runs outside any MCP request). The embedded sandbox's meetings live and die with the process: so
+    # does their record, kept out of the user's real one.
+    database = Database("sqlite://" if sandbox else settings.calendly_mcp_database_url)
+    hub = Hub(database, Address(), _bus(database))
+
     @asynccontextmanager
     async def lifespan(_: MCPServer[AppState]) -> AsyncGenerator[AppState]:
         async with AsyncExitStack() as stack:
@@ -161,10 +170,10 @@ def build_server(
                 active = sandbox_settings(settings, box.url)
             pool = HttpPool(active)
             stack.push_async_callback(pool.aclose)
-            database = Database.from_settings(active)  # opens nothing until the first booking
-            stack.callback(database.close)
+            stack.callback(database.close)  # it opens nothing until first used
+            await stack.enter_async_context(hub.running())
             client = CalendlyClient(Endpoint.from_settings(active), pool)
-            yield AppState(client=client, settings=active, database=database)
+            yield AppState(client=client, settings=active, database=database, inbox=hub.address)
 
     # From the committed manifest alone: each tool's module is imported on its first call.
     entries = selection.select(settings)
@@ -179,7 +188,19 @@ def build_server(
         # The SDK configures logging from this when nothing else has; stderr only, quiet by default.
         log_level=log_level,
         cache_hints=resources.CACHE_HINTS,
-        request_state_security=request_state_security(settings),
+        request_state_security=request_state_security(database),
+        subscriptions=hub.bus,
     )
+    server.inbox = hub
     resources.register(server)
+    inbox.register(server, hub)
     return server
+
+
+def _bus(database: Database) -> SubscriptionBus:
+    """Resource notifications: within the process, or across every replica sharing PostgreSQL."""
+    if database.dialect == "postgresql":
+        from calendly_mcp.bookings import new_owner
+
+        return PostgresBus(database, new_owner())
+    return InMemorySubscriptionBus()

@@ -111,8 +111,9 @@ def build_http_app(
     session_idle_seconds: float = 120.0,
     slow_request_seconds: float = 15.0,
 ) -> ASGIApp:
-    """The transport's app behind our guards: /healthz (no credential), the bearer check, a deadline on
-    each request body, and sessions of older-protocol clients bounded in number and idle time."""
+    """The transport's app behind our guards: /healthz (no credential), the webhook inbox (signed
+    deliveries, no bearer token), the bearer check, a deadline on each request body, and sessions of
+    older-protocol clients bounded in number and idle time."""
     from calendly_mcp.server.guards import BodyDeadline, Health, SseSessions
 
     if not is_loopback(host) and auth_token is None and not allow_remote:
@@ -137,8 +138,16 @@ def build_http_app(
             max_sessions=max_sessions,
             session_idle_timeout=session_idle_seconds,
         )
-    app = BodyDeadline(app, slow_request_seconds)
-    return Health(BearerAuth(app, auth_token) if auth_token is not None else app)
+    if auth_token is not None:
+        app = BearerAuth(app, auth_token)
+    hub = getattr(server, "inbox", None)
+    if hub is not None:
+        from calendly_mcp.server.inbox import Endpoint, Hub
+
+        if isinstance(hub, Hub):
+            # Before the bearer check: Calendly cannot send our token; the signature is its credential.
+            app = Endpoint(app, hub)
+    return Health(BodyDeadline(app, slow_request_seconds))
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -182,6 +191,12 @@ def serve_http(server: MCPServer[Any], transport: HttpTransport, host: str, port
     slow = float(options.get("slow_request_seconds", 15.0))
     sock = listen(host, port)
     url = base_url(host, sock)
+    hub = getattr(server, "inbox", None)
+    if hub is not None:
+        # The server's own address as seen from this machine (a sandbox here delivers there).
+        everywhere = host.strip("[]") in ("0.0.0.0", "::", "")
+        local = f"http://127.0.0.1:{sock.getsockname()[1]}" if everywhere else url
+        hub.address.local_url = f"{local}/webhooks/calendly"
     where = f"streamable HTTP at {url}/mcp" if transport == "streamable-http" else f"SSE at {url}/sse"
     config = uvicorn.Config(
         app,

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from mcp.server.request_state import RequestStateSecurity
 
-from calendly_mcp.settings import Settings
+from calendly_mcp.database import Database, request_state_keys
+
+AUDIENCE = "calendly"  # the server's name, which the SDK would use too
 
 
-def request_state_security(settings: Settings) -> RequestStateSecurity | None:
-    """The policy every replica of this deployment shares; None: the SDK's own, a key made by this
-    process alone (enough for stdio and one HTTP process: a retry reaching another process is refused
-    with "Invalid or expired requestState", and the client asks again).
-
-    The one place that decides: keys kept in the shared database plug in here.
-    """
-    del settings  # no shared key store yet
-    return None
+def request_state_security(database: Database) -> RequestStateSecurity | None:
+    """The policy every replica of this deployment shares. On PostgreSQL (several replicas may share it)
+    the keys are the database's, made by the first replica and read by every other, so a confirmation
+    answered on one replica is resumed by any. Otherwise None: the SDK's own key, made by this process
+    alone (enough for stdio and one HTTP process; a SQLite file is not opened at start-up, cold start
+    being a budget)."""
+    if database.dialect != "postgresql":
+        return None
+    return RequestStateSecurity(keys=request_state_keys(database), audience=AUDIENCE)

@@ -72,6 +72,10 @@ READ = ToolAnnotations(
 CREATE = ToolAnnotations(
     read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True
 )
+# Reads this server's own records (the webhook inbox), not Calendly.
+LOCAL_READ = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
 # Removes or cancels; repeating it changes nothing more (the second call is refused).
 DESTROY = ToolAnnotations(
     read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True

@@ -94,7 +94,7 @@ def _line(detail: ErrorDetails, properties: dict[str, Schema]) -> str:
         # A check we did not foresee: pydantic's one-line message, without its type, input or link.
         problem = f"is not accepted ({detail['msg'].removeprefix('Input should ').rstrip('.')})"
     given = "" if kind == "missing" else f" (given {_given(detail['input'], prop)})"
-    accepted = describe(prop) if prop else "see the tool's inputSchema"
+    accepted = describe(prop, str(loc[-1])) if prop else "see the tool's inputSchema"
     return f"{where}: {problem}{given}; accepted: {accepted}"
 
 
@@ -143,8 +143,14 @@ def _unwrap(node: Any) -> Schema:
     return cast(Schema, node)
 
 
-def describe(prop: Schema) -> str:
+# Arguments whose meaning the server's instructions say once instead of in each schema.
+UNDESCRIBED = {"count": "the page size"}
+
+
+def describe(prop: Schema, name: str = "") -> str:
     """What a property of an input schema accepts, in words: type, values, limits, form."""
+    if name in UNDESCRIBED and "description" not in prop:
+        return f"{_accepted(prop)} ({UNDESCRIBED[name]})"
     description = prop.get("description")
     what = _accepted(prop)
     if "enum" in prop or prop.get("format") == "date-time" or not isinstance(description, str):
