@@ -22,6 +22,7 @@ class RoundRobin:
     stored: Counter[str] = field(default_factory=Counter[str])
     statuses: Counter[tuple[str, str, int]] = field(default_factory=Counter[tuple[str, str, int]])
     bodies: list[bytes] = field(default_factory=list[bytes])
+    mcp_requests: list[tuple[str, bytes]] = field(default_factory=list[tuple[str, bytes]])  # (backend, body)
     # A turn per path: the webhook deliveries alternate among themselves, and so do the MCP requests
     # (one shared turn would send every booking's delivery to the same replica, in step with the calls).
     _turns: Counter[str] = field(default_factory=Counter[str])
@@ -48,6 +49,8 @@ class RoundRobin:
         backend = self.backends[self._turns[scope["path"]] % len(self.backends)]
         self._turns[scope["path"]] += 1
         self.sent[(backend, scope["path"])] += 1
+        if scope["path"] == "/mcp":
+            self.mcp_requests.append((backend, body))
         headers = [(k, v) for k, v in scope["headers"] if k.lower() not in HOP_BY_HOP]
         query = scope.get("query_string", b"").decode()
         url = f"{backend}{scope['path']}" + (f"?{query}" if query else "")

@@ -14,7 +14,8 @@ from typing import Any
 import anyio
 import httpx2
 import pytest
-from mcp.client import Client
+from mcp.client import Client, ClientRequestContext
+from mcp.types import ElicitRequestParams, ElicitResult
 
 from calendly_mcp import inbox
 from calendly_mcp.client.signatures import HEADER, sign
@@ -179,3 +180,37 @@ async def test_a_delivery_to_one_replica_notifies_the_others_subscribers(deploym
                 event = await listener.__anext__()
                 heard.append(getattr(event, "uri", ""))
     assert heard == [inbox.URI] * REPLICAS
+
+
+async def test_a_confirmation_asked_by_one_replica_is_resumed_by_the_other(
+    deployment: Deployment, sandbox: SandboxProcess
+) -> None:
+    """On 2026-07-28 a confirmation is an InputRequiredResult whose request_state the client sends back
+    with the answer, in a new request: through the round-robin proxy that retry reaches the other replica,
+    which opens the state with the keys both read from PostgreSQL."""
+    asked: list[str] = []
+
+    async def accept(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult:
+        asked.append(params.message)
+        return ElicitResult(action="accept", content={"confirm": True})
+
+    async with Client(f"{deployment.url}/mcp", elicitation_callback=accept) as client:
+        assert client.protocol_version.startswith("2026")
+        events = await call(client, "list_scheduled_events", status="active", min_start_time=iso(hours=2))
+        event = events["collection"][0]["uri"]
+        deployment.proxy.mcp_requests.clear()
+        await call(client, "cancel_scheduled_event", event=event, reason="confirmed across replicas")
+        assert (await call(client, "get_scheduled_event", event=event))["status"] == "canceled"
+    cancels = [
+        (backend, json.loads(body))
+        for backend, body in deployment.proxy.mcp_requests
+        if b'"tools/call"' in body and b"cancel_scheduled_event" in body
+    ]
+    assert len(cancels) == 2, "the call, then its retry with the answer"
+    (first, asking), (second, retry) = cancels
+    assert "requestState" not in asking["params"]
+    assert retry["params"].get("requestState")
+    assert first != second, "the retry reached the other replica"
+    assert len(asked) == 1
+    assert "Cancel" in asked[0]
+    FIGURES.update(confirmation_asked_on=first, confirmation_resumed_on=second)
