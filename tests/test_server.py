@@ -93,6 +93,14 @@ def test_demo_prints_a_transcript() -> None:
         "refused: ",
         "find_available_times",
         "free slots in 30 days",
+        # The second story: three colleagues' common hour, booked once confirmed, then moved.
+        "find_common_free_times",
+        "- Lucía Gómez (Europe/Madrid)",
+        "? the server asks: Book the Strategy Session with Oliver Bennett",
+        "! the user accepts",
+        "booked with Oliver, Lucía as guest",
+        "? the server asks: Move the Strategy Session",
+        "moved: Moved: oliver.bennett@northwind.example.com has the new meeting and the old one is canceled.",
     ):
         assert step in out, step
     assert 'signing_key="***"' in out
@@ -101,7 +109,8 @@ def test_demo_prints_a_transcript() -> None:
     calls = [i for i, line in enumerate(lines) if line.startswith("> ")]
     assert len(calls) >= 15
     for i in calls:
-        assert lines[i + 1].startswith(("  = ", "  refused: ")), lines[i : i + 2]
+        answer = i + 3 if lines[i + 1].startswith("  ? the server asks: ") else i + 1  # a confirmation first
+        assert lines[answer].startswith(("  = ", "  refused: ")), lines[i : answer + 1]
     assert "(America/New_York)" in out
     assert "Error executing tool" not in out
     assert "Traceback" not in out + done.stderr

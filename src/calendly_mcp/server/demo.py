@@ -1,8 +1,12 @@
 """`calendly-mcp demo`: a real MCP client drives the server (stdio, embedded sandbox) and prints the talk.
 
-The story an agent would live: who am I, what do I offer, what is next; find a free slot, subscribe a
-webhook, book the slot, see it listed and the delivery arrive (signature checked), cancel, and see the
-slot come back.
+Two stories an agent would live. First: who am I, what do I offer, what is next; find a free slot,
+subscribe a webhook, book the slot, see it listed and the delivery arrive (signature checked), cancel,
+and see the slot come back. Second: the hour next week when three colleagues in three zones are all
+free, a meeting booked in it once the user confirms, then moved to their next common hour.
+
+The demo's client answers the server's confirmation questions (MCP elicitation) as a user who accepts,
+and prints each question.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
-from mcp.client import Client
+from mcp.client import Client, ClientRequestContext
 from mcp.client.stdio import StdioServerParameters
+from mcp.types import ElicitRequestParams, ElicitResult
 
 from calendly_mcp.server.receiver import Receiver, webhook_receiver
 
@@ -73,6 +78,13 @@ def _summary(answer: dict[str, Any]) -> str:
     return ", ".join(facts) or "ok"
 
 
+async def _user_accepts(context: ClientRequestContext, params: ElicitRequestParams) -> ElicitResult:
+    """The person at the client, asked to confirm: the demo's user always says yes."""
+    _say(f"  ? the server asks: {params.message}")
+    _say("  ! the user accepts")
+    return ElicitResult(action="accept", content={"confirm": True})
+
+
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + '..."'
@@ -81,7 +93,10 @@ def _short(value: Any) -> str:
 async def _demo() -> None:
     server = StdioServerParameters(command=sys.executable, args=["-m", "calendly_mcp", "serve", "--sandbox"])
     _say("calendly-mcp demo: an MCP client talks to the server over stdio; Calendly is the embedded sandbox.")
-    async with webhook_receiver(secrets.token_urlsafe(24)) as receiver, Client(server) as client:
+    async with (
+        webhook_receiver(secrets.token_urlsafe(24)) as receiver,
+        Client(server, elicitation_callback=_user_accepts) as client,
+    ):
         agent = Agent(client)
         tools = await client.list_tools()
         _say(f"\nThe server offers {len(tools.tools)} tools: {', '.join(t.name for t in tools.tools)}")
@@ -110,6 +125,7 @@ async def _demo() -> None:
                 _say(f"  - {_when(event['start_local'], tz)}  {event['name']}")
 
         await _booking_story(agent, receiver, types.get("collection", []), tz, now)
+        await _colleagues_story(agent, types.get("collection", []), tz, now)
     _say("\nDone. Every call above went through MCP to the server, and from it over HTTP to the sandbox.")
 
 
@@ -211,3 +227,63 @@ async def _booking_story(
 
     await agent.call("delete_webhook_subscription", webhook=hook["uri"])
     await agent.call("get_scheduled_event", event="../../admin")
+
+
+# Three colleagues in three zones whose working hours meet: New York 09-17, London 09-17, Madrid 09-17
+# overlap 14:00-16:00 UTC.
+COLLEAGUES = (
+    "maya.patel@northwind.example.com",
+    "oliver.bennett@northwind.example.com",
+    "lucia.gomez@northwind.example.com",
+)
+
+
+async def _colleagues_story(agent: Agent, event_types: list[dict[str, Any]], tz: str, now: datetime) -> None:
+    _say("\nSecond story: an hour next week when three colleagues in three zones are all free.")
+    hour = next((row for row in event_types if row["duration"] == 60 and row["kind"] == "solo"), None)
+    if hour is None:
+        return
+    monday = (now + timedelta(days=7 - now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    common = await agent.call(
+        "find_common_free_times",
+        people=list(COLLEAGUES),
+        duration=60,
+        start_time=_iso(monday),
+        end_time=_iso(monday + timedelta(days=5)),
+    )
+    for person in common.get("people", []):
+        _say(f"  - {person['name']} ({person['timezone']})")
+    for day in common.get("days", []):
+        _say(
+            f"  {day['date']}: {day['slots']} common start(s), {day['first']}-{day['last']} {common['timezone']}"
+        )
+    offered = await agent.call(
+        "list_event_type_available_times",
+        event_type=hour["uri"],
+        start_time=_iso(monday),
+        end_time=_iso(monday + timedelta(days=5)),
+    )
+    bookable = {slot["start_time"] for slot in offered.get("collection", [])}
+    both = [slot for slot in common.get("collection", []) if slot["start_time"] in bookable]
+    if len(both) < 2:
+        _say("  not two common hours that the event type also offers next week")
+        return
+    first, later = both[0], both[-1]
+    _say(f"  the first common hour {hour['name']} offers: {_when(first['start_local'], tz)}.")
+
+    invitee = await agent.call(
+        "create_event_invitee",
+        event_type=hour["uri"],
+        start_time=first["start_time"],
+        email=COLLEAGUES[1],
+        name="Oliver Bennett",
+        timezone="Europe/London",
+        guests=[COLLEAGUES[2]],
+    )
+    if not invitee:
+        return
+    _say(f"  booked with Oliver, Lucía as guest: {invitee['event']}")
+
+    moved = await agent.call("reschedule_meeting", event=invitee["event"], start_time=later["start_time"])
+    if moved:
+        _say(f"  {moved.get('outcome')}: {moved.get('message')}")
