@@ -17,27 +17,20 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
+from .naming import iso, stable_id, uri
+
 if TYPE_CHECKING:
     from .records import EventType, Invitee, Organization, ScheduledEvent, User
 
 JSONDict = dict[str, Any]
-API_BASE = "https://api.calendly.com"
 _NAMESPACE = uuid.UUID("0b8e4f6a-77c2-4d5e-9a0f-3e1d2c4b5a69")
 
 GroupRole = Literal["member", "admin"]
 
 
 # records.py has the same two; they are repeated here so that this module stands before it.
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _uri(kind: str, ident: str) -> str:
-    return f"{API_BASE}/{kind}/{ident}"
-
-
 def _stable(name: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, name))
+    return stable_id(_NAMESPACE, name)
 
 
 # --- groups and teams --------------------------------------------------------------------------------
@@ -53,15 +46,15 @@ class Group:
 
     @property
     def uri(self) -> str:
-        return _uri("groups", self.uuid)
+        return uri("groups", self.uuid)
 
     def to_api(self, member_count: int) -> JSONDict:
         return {
             "uri": self.uri,
             "name": self.name,
-            "organization": _uri("organizations", self.organization),
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.updated_at),
+            "organization": uri("organizations", self.organization),
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
             "member_count": member_count,
         }
 
@@ -78,17 +71,17 @@ class GroupRelationship:
 
     @property
     def uri(self) -> str:
-        return _uri("group_relationships", self.uuid)
+        return uri("group_relationships", self.uuid)
 
     def to_api(self, owner: User, group: Group) -> JSONDict:
         return {
             "uri": self.uri,
             "role": self.role,
             "owner": {**owner.membership_to_api(), "type": "OrganizationMembership"},
-            "organization": _uri("organizations", group.organization),
+            "organization": uri("organizations", group.organization),
             "group": group.uri,
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.created_at),
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.created_at),
         }
 
 
@@ -102,13 +95,13 @@ class Team:
 
     @property
     def uri(self) -> str:
-        return _uri("teams", self.uuid)
+        return uri("teams", self.uuid)
 
     def to_api(self) -> JSONDict:
         return {
             "uri": self.uri,
             "name": self.name,
-            "organization": _uri("organizations", self.organization),
+            "organization": uri("organizations", self.organization),
             "scheduling_url": f"https://calendly.com/{self.slug}",
         }
 
@@ -151,10 +144,10 @@ class ActivityEntry:
             "actor": json.loads(json.dumps(self.actor)),
             "details": json.loads(json.dumps(self.details)),
             "fully_qualified_name": f"{self.namespace}.{self.action}",
-            "uri": _uri("activity_log_entries", self.uuid),
+            "uri": uri("activity_log_entries", self.uuid),
             "namespace": self.namespace,
             "action": self.action,
-            "organization": _uri("organizations", self.organization),
+            "organization": uri("organizations", self.organization),
         }
 
 
@@ -294,10 +287,10 @@ class Communication:
             "body": self.body,
             "sender_uri": None if host is None else host.uri,
             "sender_email": None if host is None else host.email,
-            "event_type_uri": _uri("event_types", self.event_type),
-            "event_uri": _uri("scheduled_events", self.event),
-            "sent_at": _iso(self.created_at + timedelta(seconds=2)),
-            "created_at": _iso(self.created_at),
+            "event_type_uri": uri("event_types", self.event_type),
+            "event_uri": uri("scheduled_events", self.event),
+            "sent_at": iso(self.created_at + timedelta(seconds=2)),
+            "created_at": iso(self.created_at),
             "scheduling_url": self.scheduling_url,
         }
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from .naming import stable_id
 from .records import AvailabilitySchedule, JSONDict, Organization, User, iso, uri
 
 InvitationStatus = Literal["pending", "accepted", "declined"]
@@ -16,7 +17,7 @@ _NAMESPACE = uuid.UUID("0b5d6f1e-2c43-4a8e-9d67-5e1f3a9c7b20")
 
 
 def _stable(name: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, name))
+    return stable_id(_NAMESPACE, name)
 
 
 @dataclass

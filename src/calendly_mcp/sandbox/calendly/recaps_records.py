@@ -12,25 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from .naming import iso, uri
+
 if TYPE_CHECKING:
     from .records import ScheduledEvent, User
 
-API_BASE = "https://api.calendly.com"
 _NAMESPACE = uuid.UUID("9c3e2b7d-41f6-4a0b-8d5e-6f7a8b9c0d12")
 
 RecapStatus = Literal["available", "processing", "unavailable"]
 MARKDOWN_FIELDS = ("summary_md", "action_items_md", "discussion_md")
 # Seeded transcripts: long enough that reading one whole does not fit a small context window.
 UTTERANCES = 64
-
-
-def _iso(moment: datetime) -> str:
-    # As records.iso: UTC, microseconds, a Z.
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _uri(kind: str, ident: str) -> str:
-    return f"{API_BASE}/{kind}/{ident}"
 
 
 @dataclass
@@ -64,7 +56,7 @@ class Recap:
 
     @property
     def uri(self) -> str:
-        return _uri("meeting_recaps", self.uuid)
+        return uri("meeting_recaps", self.uuid)
 
     @property
     def transcript_uri(self) -> str:
@@ -75,13 +67,13 @@ class Recap:
         body: dict[str, Any] = {
             "uri": self.uri,
             "app_url": f"https://calendly.com/app/notetaker/recaps/{self.uuid}",
-            "event": None if self.event is None else _uri("scheduled_events", self.event),
+            "event": None if self.event is None else uri("scheduled_events", self.event),
             "status": self.status,
             "name": self.name,
-            "start_time": _iso(self.start_time),
-            "end_time": _iso(self.end_time),
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.updated_at),
+            "start_time": iso(self.start_time),
+            "end_time": iso(self.end_time),
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
             "attendees": [attendee.to_api() for attendee in self.attendees],
             "transcript": self.transcript_uri,
         }

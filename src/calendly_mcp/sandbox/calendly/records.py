@@ -12,22 +12,15 @@ if TYPE_CHECKING:  # the areas' own records import these ones
 if TYPE_CHECKING:
     from .no_shows_records import NoShowExamples
 
-API_BASE = "https://api.calendly.com"
+from .naming import API_BASE, iso, uri
+
+__all__ = ["API_BASE", "iso", "uri"]
 
 JSONDict = dict[str, Any]
 
 Role = Literal["owner", "admin", "user"]
 Status = Literal["active", "canceled"]
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def iso(moment: datetime) -> str:
-    """Calendly's timestamp style: UTC, microseconds, a `Z`."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def uri(kind: str, ident: str) -> str:
-    return f"{API_BASE}/{kind}/{ident}"
 
 
 def id_from_uri(value: str, kind: str) -> str | None:

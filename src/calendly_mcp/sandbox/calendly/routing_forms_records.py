@@ -11,26 +11,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from .naming import iso, stable_id, uri
+
 if TYPE_CHECKING:
     from .records import EventType, ScheduledEvent, User
 
-API_BASE = "https://api.calendly.com"
 _NAMESPACE = uuid.UUID("0b6f4a1e-5d2c-4c8e-9a7f-3e1d2c4b5a69")
 
 QuestionType = Literal["name", "text", "email", "phone", "textarea", "select", "radios"]
 
 
-def _iso(moment: datetime) -> str:
-    # As records.iso: UTC, microseconds, a Z.
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _uri(kind: str, ident: str) -> str:
-    return f"{API_BASE}/{kind}/{ident}"
-
-
 def _stable(name: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, name))
+    return stable_id(_NAMESPACE, name)
 
 
 @dataclass
@@ -63,17 +55,17 @@ class RoutingForm:
 
     @property
     def uri(self) -> str:
-        return _uri("routing_forms", self.uuid)
+        return uri("routing_forms", self.uuid)
 
     def to_api(self) -> dict[str, Any]:
         return {
             "uri": self.uri,
-            "organization": _uri("organizations", self.organization),
+            "organization": uri("organizations", self.organization),
             "name": self.name,
             "status": self.status,
             "questions": [question.to_api() for question in self.questions],
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.updated_at),
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
         }
 
 
@@ -91,17 +83,17 @@ class Submission:
 
     @property
     def uri(self) -> str:
-        return _uri("routing_form_submissions", self.uuid)
+        return uri("routing_form_submissions", self.uuid)
 
     def to_api(self) -> dict[str, Any]:
         keys = ("utm_campaign", "utm_source", "utm_medium", "utm_content", "utm_term", "salesforce_uuid")
         submitter = None
         if self.submitter is not None:
             event, invitee = self.submitter
-            submitter = f"{_uri('scheduled_events', event)}/invitees/{invitee}"
+            submitter = f"{uri('scheduled_events', event)}/invitees/{invitee}"
         return {
             "uri": self.uri,
-            "routing_form": _uri("routing_forms", self.form),
+            "routing_form": uri("routing_forms", self.form),
             "questions_and_answers": [
                 {"question_uuid": ident, "question": question, "answer": answer}
                 for ident, question, answer in self.answers
@@ -110,8 +102,8 @@ class Submission:
             "result": self.result,
             "submitter": submitter,
             "submitter_type": None if submitter is None else "Invitee",
-            "created_at": _iso(self.created_at),
-            "updated_at": _iso(self.created_at),
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.created_at),
         }
 
 
@@ -195,7 +187,7 @@ class RoutingForms:
                         uuid=_stable(f"submission:sales:{number}"),
                         form=sales.uuid,
                         answers=_answers(sales, answers),
-                        result={"type": "event_type", "value": _uri("event_types", event_type.uuid)},
+                        result={"type": "event_type", "value": uri("event_types", event_type.uuid)},
                         created_at=invitee.created_at - timedelta(minutes=4),
                         tracking={
                             "utm_source": "newsletter",
@@ -260,7 +252,7 @@ class RoutingForms:
                             "Our Salesforce sync stopped creating leads.",
                         ],
                     ),
-                    result={"type": "event_type", "value": _uri("event_types", event.event_type)},
+                    result={"type": "event_type", "value": uri("event_types", event.event_type)},
                     created_at=invitee.created_at - timedelta(minutes=2),
                     tracking={"salesforce_uuid": "00Q5e00000A1b2C"},
                     submitter=(event.uuid, invitee.uuid),

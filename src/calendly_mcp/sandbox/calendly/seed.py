@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .booking import meeting_location
+from .naming import stable_id
 from .no_shows_records import seed_examples
 from .organization_admin_records import seed_invitations
 from .records import (
@@ -37,7 +38,7 @@ SEED_WINDOW_DAYS = 28
 
 def stable_uuid(name: str) -> str:
     """A UUID that is the same on every run, so tests and demos can name seeded objects."""
-    return str(uuid.uuid5(_NAMESPACE, name))
+    return stable_id(_NAMESPACE, name)
 
 
 def legacy_id(name: str) -> str:
