@@ -168,9 +168,9 @@ CASES: list[Case] = [
     Case("delete_connection", lambda w: {"connection_id": w.connection_to_delete}, "DELETE",
          "/connections/{connection_to_delete}", check="get_connection"),
     # Rows of the areas added since, one block per area.
-    # -- area: no_shows
+    # no_shows
     Case("get_invitee_no_show", lambda w: {"no_show": w.ex("no_show")}, "GET", "/invitee_no_shows/{no_show}"),
-    # -- area: the webhook inbox (this server's database; no upstream request)
+    # the webhook inbox (this server's database; no upstream request)
     Case("list_webhook_deliveries", lambda w: {"invitee_email": f"{w.tag}@example.com"}, "", ""),
     Case("get_webhook_delivery", lambda w: {"delivery": w.delivery}, "", ""),
     Case("get_sample_webhook_data", lambda w: {"event": "invitee.created", "organization": w.org, "user": w.me},
@@ -184,7 +184,7 @@ CASES: list[Case] = [
     Case("delete_scheduled_event_data", lambda w: dict(w.ex("event_range_to_forget")), "POST",
          "/data_compliance/deletion/events", check="list_scheduled_events"),
 
-    # -- area: links
+    # links
     Case("create_scheduling_link", lambda w: {"event_type": w.ex("link_event_type")}, "POST", "/scheduling_links",
          check="create_scheduling_link"),
     Case("create_share", lambda w: {"event_type": w.ex("link_event_type"), "duration": 45, "max_days": 14}, "POST",
@@ -193,7 +193,7 @@ CASES: list[Case] = [
          lambda w: {"name": "Pass one-off", "host": w.me, "duration": 30, "start_date": iso(days=1)[:10], "end_date": iso(days=3)[:10]},
          "POST", "/one_off_event_types", check="list_event_types"),
 
-    # -- area: event_type_admin
+    # event_type_admin
     Case("list_event_type_hosts", lambda w: {"event_type": w.event_type}, "GET", "/event_type_memberships"),
     Case("list_event_type_availability_schedules", lambda w: {"event_type": w.ex("event_type_to_edit")}, "GET",
          "/event_type_availability_schedules"),
@@ -205,7 +205,7 @@ CASES: list[Case] = [
          lambda w: {"event_type": w.ex("event_type_to_edit"), "timezone": "America/Chicago"}, "PATCH",
          "/event_type_availability_schedules", check="list_event_type_availability_schedules"),
 
-    # -- area: organization_admin
+    # organization_admin
     Case("get_organization", lambda w: {"organization": w.org}, "GET", "/organizations/{org}"),
     Case("get_user_availability_schedule", lambda w: {"schedule": w.ex("availability_schedule")}, "GET",
          "/user_availability_schedules/{availability_schedule}"),
@@ -221,7 +221,7 @@ CASES: list[Case] = [
     Case("remove_organization_membership", lambda w: {"membership": w.ex("membership_to_remove")}, "DELETE",
          "/organization_memberships/{membership_to_remove}", check="get_organization_membership"),
 
-    # -- area: groups_audit
+    # groups_audit
     Case("list_groups", lambda w: {"organization": w.org}, "GET", "/groups"),
     Case("get_group", lambda w: {"group": w.ex("group")}, "GET", "/groups/{group}"),
     Case("list_group_relationships", lambda w: {"organization": w.org, "group": w.ex("group")}, "GET",
@@ -235,7 +235,7 @@ CASES: list[Case] = [
     Case("list_outgoing_communications", lambda w: {"organization": w.org, "min_created_at": iso(days=-7)}, "GET",
          "/outgoing_communications"),
 
-    # -- area: forms_recaps
+    # forms_recaps
     Case("list_routing_forms", lambda w: {"organization": w.org}, "GET", "/routing_forms"),
     Case("get_routing_form", lambda w: {"form": w.ex("routing_form")}, "GET", "/routing_forms/{routing_form}"),
     Case("list_routing_form_submissions", lambda w: {"form": w.ex("routing_form")}, "GET",
@@ -251,7 +251,7 @@ CASES: list[Case] = [
     Case("delete_meeting_recap", lambda w: {"recap": w.ex("meeting_recap_to_delete")}, "DELETE",
          "/meeting_recaps/{meeting_recap_to_delete}", check="get_meeting_recap"),
 
-    # -- area: contacts
+    # contacts
     Case("list_contacts", lambda w: {"count": 5}, "GET", "/contacts"),
     Case("get_contact", lambda w: {"contact": w.ex("contact")}, "GET", "/contacts/{contact}"),
     Case("list_contact_custom_fields", lambda w: {}, "GET", "/contacts/custom_field_definitions"),

@@ -162,9 +162,9 @@ class Controls:
                         users[user].uri: ident
                         for user, ident in simplest_bookable(store.event_types()).items()
                     },
-                    # -- area: no_shows
+                    # no_shows
                     **store.no_show_info(),
-                    # -- area: links
+                    # links
                     # The owner's event types to make links of (one with duration options), and ones a
                     # link is refused for: a colleague's, a group one, an inactive one.
                     "link_event_type": next(
@@ -186,7 +186,7 @@ class Controls:
                         kind: sum(1 for link in store.links() if link.made_by == kind)
                         for kind in ("scheduling_link", "share", "one_off")
                     },
-                    # -- area: event_type_admin
+                    # event_type_admin
                     # A one-on-one event type of the owner no other example books, to edit; a group one.
                     "event_type_to_edit": next(
                         et.uri
@@ -194,13 +194,13 @@ class Controls:
                         if et.slug == "strategy-session"
                     ),
                     # group_event_type: above (links)
-                    # -- area: organization_admin
+                    # organization_admin
                     **invitation_examples(organization, store.users(), store.schedules_of(owner.uuid)),
-                    # -- area: groups_audit
+                    # groups_audit
                     **store.groups_audit().examples(),
-                    # -- area: forms_recaps
+                    # forms_recaps
                     **store.forms_recaps_examples(),
-                    # -- area: contacts
+                    # contacts
                     **store.contact_examples(),
                 },
                 "inbox_url": f"{str(request.base_url).rstrip('/')}/_sandbox/inbox/{{name}}",

@@ -512,29 +512,29 @@ class State:
     # Connections created through Maton's API since the seed: it numbers their ids, so they repeat per run.
     connections_created: int = 0
     # The areas added since: one field each (with a default), records in the area's own module.
-    # -- area: no_shows
+    # no_shows
     # Seeded objects the no-show and data deletion examples name (None in a state built by hand).
     no_show_examples: NoShowExamples | None = None
 
-    # -- area: links
+    # links
     # Single-use links by code (SchedulingLink, links_records.py; records cannot import that module).
     links: dict[str, Any] = field(default_factory=dict[str, Any])
 
-    # -- area: event_type_admin
+    # event_type_admin
     # Per event type id: its EventTypeSettings (increment, buffers, own hours; event_type_admin_records.py).
     event_type_settings: dict[str, object] = field(default_factory=dict[str, object])
 
-    # -- area: organization_admin
+    # organization_admin
     invitations: dict[str, Invitation] = field(default_factory=dict[str, "Invitation"])
 
-    # -- area: groups_audit
+    # groups_audit
     # Groups, teams, the activity log and outgoing communications, kept in their own module (imported
     # here, under the anchor, so that every area's lines stay in its own block).
     from .groups_audit_records import GroupsAudit
 
     groups_audit: GroupsAudit = field(default_factory=GroupsAudit)
 
-    # -- area: forms_recaps
+    # forms_recaps
     # Their records live in their own modules (which import nothing of this one at run time).
     from .recaps_records import Recaps
     from .routing_forms_records import RoutingForms
@@ -542,6 +542,6 @@ class State:
     routing_forms: RoutingForms = field(default_factory=RoutingForms)
     recaps: Recaps = field(default_factory=Recaps)
 
-    # -- area: contacts
+    # contacts
     # The contact book (contacts_records.ContactBook), seeded on first use there: no import here.
     contact_book: object = None

@@ -505,21 +505,21 @@ def build_state(now: datetime) -> State:
         connections={connection.connection_id: connection for connection in connections},
         seeded_at=now,
         busy_blocks=[block for person in PEOPLE for block in _external_blocks(person, now)],
-        # -- area: no_shows
+        # no_shows
         no_show_examples=seed_examples(
             events, now, {"no_show": stable_uuid("no_show:extra"), "invitee": stable_uuid("invitee:forget")}
         ),
-        # -- area: links
-        # -- area: event_type_admin
-        # -- area: organization_admin
+        # links
+        # event_type_admin
+        # organization_admin
         # Also adds the member who joined through the accepted invitation to `users` (the same dict).
         invitations=seed_invitations(organization, users, now),
-        # -- area: groups_audit
+        # groups_audit
         groups_audit=State.GroupsAudit.seeded(
             organization, [(p.key, users[p.ident]) for p in PEOPLE], event_types.values(), now
         ),
-        # -- area: forms_recaps
+        # forms_recaps
         routing_forms=State.RoutingForms.seeded(organization.uuid, users, event_types, events, now),
         recaps=State.Recaps.seeded(users, events, now),
-        # -- area: contacts
+        # contacts
     )

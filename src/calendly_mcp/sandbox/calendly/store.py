@@ -222,7 +222,7 @@ class Store:
     def remove_connection(self, ident: str) -> Connection | None:
         return self._state.connections.pop(ident, None)
 
-    # -- area: no_shows
+    # no_shows
 
     def no_show(self, ident: str) -> tuple[ScheduledEvent, Invitee] | None:
         """The meeting and invitee that the no-show with this id marks."""
@@ -249,7 +249,7 @@ class Store:
         for ident in [k for k, e in events.items() if start <= e.start_time < end]:
             del events[ident]
 
-    # -- area: links
+    # links
     # Imported here, in this area's block, so that the areas' lines never meet in the imports above.
     from .links_records import SchedulingLink
 
@@ -267,12 +267,12 @@ class Store:
         """Every single-use link, in the order they were created."""
         return list(self._state.links.values())
 
-    # -- area: event_type_admin
+    # event_type_admin
     def event_type_settings(self) -> dict[str, object]:
         """Event types' increments, buffers and own hours, by event type id (event_type_admin_records.py)."""
         return self._state.event_type_settings
 
-    # -- area: organization_admin
+    # organization_admin
     def invitations(self, *, status: str | None, email: str | None, descending: bool) -> list[Invitation]:
         found = [
             invitation
@@ -311,7 +311,7 @@ class Store:
                 event.hosts = [host for host in event.hosts if host != member.uuid]
         state.events = {k: e for k, e in state.events.items() if member.uuid not in e.hosts}
 
-    # -- area: groups_audit
+    # groups_audit
     # Groups, teams, the activity log and outgoing communications (groups_audit_records.py).
 
     def groups_audit(self):  # the State's GroupsAudit (its type is named there, not here)
@@ -323,7 +323,7 @@ class Store:
             self._state.events.values(), self._state.event_types, self._state.users, self.now()
         )
 
-    # -- area: forms_recaps
+    # forms_recaps
     # Return types are State's fields (records.py imports their modules; this one keeps its imports).
     def routing_forms(self):
         """The organization's routing forms and their submissions."""
@@ -355,7 +355,7 @@ class Store:
             ),
         }
 
-    # -- area: contacts
+    # contacts
     def state(self) -> State:
         """The whole state, for an area that keeps its records in a module of its own (contacts)."""
         return self._state

@@ -36,7 +36,6 @@ AREAS = (
     scheduling,
     availability,
     webhooks,
-    # -- areas added since, one line each
     links,
     routing_forms,
     recaps,
