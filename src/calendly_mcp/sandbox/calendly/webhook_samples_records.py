@@ -8,23 +8,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from .records import EventType, Invitee, JSONDict, ScheduledEvent, User, iso, uri
+from .subscriptions import EVENT_SCOPES, SCOPES
 
-# Every event the spec's sample endpoint takes, and the scopes each may be asked in (as subscriptions).
+# Every event the spec's sample endpoint takes, and the scopes each may be asked in: those of the
+# subscriptions, and the event type events, which the spec's subscriptions do not take but its sample
+# endpoint and its delivery payloads do.
 SAMPLE_SCOPES: dict[str, tuple[str, ...]] = {
-    "invitee.created": ("organization", "user", "group"),
-    "invitee.canceled": ("organization", "user", "group"),
-    "invitee_no_show.created": ("organization", "user", "group"),
-    "invitee_no_show.deleted": ("organization", "user", "group"),
-    "event_type.created": ("organization", "user", "group"),
-    "event_type.updated": ("organization", "user", "group"),
-    "event_type.deleted": ("organization", "user", "group"),
-    "routing_form_submission.created": ("organization",),
-    "meeting_recap.created": ("user",),
-    "meeting_recap.updated": ("user",),
-    "meeting_recap.deleted": ("user",),
-    "contact.created": ("organization", "user"),
-    "contact.updated": ("organization", "user"),
-    "contact.deleted": ("organization", "user"),
+    **EVENT_SCOPES,
+    **{f"event_type.{change}": SCOPES for change in ("created", "updated", "deleted")},
 }
 
 _NAMESPACE = uuid.UUID("0b7e8c0e-6a55-4f59-9d2c-3d1f3b1c5a77")
