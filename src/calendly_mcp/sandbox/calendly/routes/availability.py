@@ -58,12 +58,8 @@ class Availability:
     async def busy_times(self, request: Request) -> Response:
         caller = self.api.caller(request)
         query = Query(request)
-        user = self.api.user_param(query)
-        if user is None:
-            raise invalid_argument("user", "is required")
+        user = self.api.visible_user(caller, query)
         start, end = query.required_time("start_time"), query.required_time("end_time")
-        if user.uuid != caller.uuid and not caller.is_admin:
-            raise permission_denied()
         check_window(start, end, self.api.store.now(), BUSY_TIMES_MAX_DAYS)
         store = self.api.store
 
@@ -79,11 +75,7 @@ class Availability:
     async def schedules(self, request: Request) -> Response:
         caller = self.api.caller(request)
         query = Query(request)
-        user = self.api.user_param(query)
-        if user is None:
-            raise invalid_argument("user", "is required")
-        if user.uuid != caller.uuid and not caller.is_admin:
-            raise permission_denied()
+        user = self.api.visible_user(caller, query)
         schedules = [s.to_api() for s in self.api.store.schedules_of(user.uuid)]
         return JSONResponse({"collection": schedules})
 

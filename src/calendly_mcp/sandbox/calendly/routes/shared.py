@@ -86,6 +86,15 @@ class CalendlyAPI:
             raise permission_denied(NOT_IN_ORG)
         return user
 
+    def visible_user(self, caller: User, query: Query) -> User:
+        """The `user` a per-user read names: required, and the caller's own unless the caller is an admin."""
+        user = self.user_param(query)
+        if user is None:
+            raise invalid_argument("user", "is required")
+        if user.uuid != caller.uuid and not caller.is_admin:
+            raise permission_denied()
+        return user
+
     def require_scope(self, query: Query) -> tuple[bool, User | None]:
         organization = self.organization_param(query)
         user = self.user_param(query)

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..error_bodies import invalid_argument, not_found, permission_denied
+from ..error_bodies import not_found
 from ..params import Query
 from .shared import CalendlyAPI
 
@@ -27,11 +27,7 @@ class Users:
 
     async def locations(self, request: Request) -> Response:
         caller = self.api.caller(request)
-        user = self.api.user_param(Query(request))
-        if user is None:
-            raise invalid_argument("user", "is required")
-        if user.uuid != caller.uuid and not caller.is_admin:
-            raise permission_denied()
+        user = self.api.visible_user(caller, Query(request))
         # Not paginated: the spec's answer is the collection alone.
         return JSONResponse({"collection": user.locations_to_api()})
 
