@@ -164,8 +164,15 @@ SETTING: dict[str, str] = {"direct": "CALENDLY_API_URL", "gateway": "MATON_GATEW
 # tool's requests can be told apart in the logs and a fault meets only the request it is meant for:
 # find_available_times asks list_event_type_available_times' path; create_event_invitee reads before it
 # books (the current user, the invitee's meetings at that start, the offered slots); create_share reads
-# the event type before it shares it.
-ALONE = ("find_available_times", "create_event_invitee", "create_share", "reschedule_meeting")
+# the event type before it shares it; reschedule_meeting reads and books; find_common_free_times reads
+# the organization's memberships (list_organization_memberships' path) to find the people.
+ALONE = (
+    "find_available_times",
+    "create_event_invitee",
+    "create_share",
+    "reschedule_meeting",
+    "find_common_free_times",
+)
 
 
 @dataclass
@@ -513,8 +520,15 @@ async def test_connection_refused(sandbox: SandboxProcess, mode: Mode) -> None:
         # Passes of their own, as in the matrix, for the tools that share a path with another one:
         # find_available_times with list_event_type_available_times, create_event_type (its owner, read
         # first) with get_current_user, create_share (its event type, read first) with get_event_type.
-        # reschedule_meeting reads its meeting first, as get_scheduled_event does.
-        shared = ("find_available_times", "create_event_type", "create_share", "reschedule_meeting")
+        # reschedule_meeting reads its meeting first, as get_scheduled_event does; find_common_free_times
+        # reads the current user first, as get_current_user does, then the memberships.
+        shared = (
+            "find_available_times",
+            "create_event_type",
+            "create_share",
+            "reschedule_meeting",
+            "find_common_free_times",
+        )
         for batch in (
             [c for c in cases if c.tool not in shared],
             *([c for c in cases if c.tool == t] for t in shared),
@@ -560,6 +574,8 @@ def checked_refusals(
             method, path = "GET", "/users/me"
         if case.tool == "reschedule_meeting":  # it reads the meeting before it books
             method, path = "GET", f"/scheduled_events/{world.bare('to_move')}"
+        if case.tool == "find_common_free_times":  # the current user's organization, read first
+            method, path = "GET", "/users/me"
         if case.tool == "create_share":  # it reads the event type before it shares it
             method, path = "GET", f"/event_types/{world.bare('link_event_type')}"
         check_error(case, expect, outcome)
