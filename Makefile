@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The package alone, without the dev tools: all `make demo` (and serve, sandbox) need.
 RUNTIME := $(VENV)/.installed-runtime
+# The suite runs on this many workers, each test file on one (most of its time is waiting on servers).
+TEST_WORKERS ?= 2
 
 .PHONY: demo test external-clients package dist serve sandbox lint format typecheck snapshots bench clean
 
@@ -28,7 +30,7 @@ test: $(STAMP) external-clients package  ## lint, type-check and run every test
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/pyright
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 external-clients:         ## the MCP Inspector CLI and the conformance suite (npm, pinned) for tests/external
 	sh tests/external/setup.sh
