@@ -11,15 +11,17 @@ from mcp.types import CallToolResult, TextContent
 
 assert "date-time" in Draft202012Validator.FORMAT_CHECKER.checkers, "rfc3339-validator must be installed"
 
-_schemas: dict[int, dict[str, Any]] = {}
+# Per client (by id, the client kept beside its schemas: a client is unhashable, and a freed one's id can
+# be a new client's, which may list other tools).
+_schemas: dict[int, tuple[Client, dict[str, Any]]] = {}
 
 
 async def output_schema(client: Client, tool: str) -> dict[str, Any]:
-    cache = _schemas.setdefault(id(client), {})
-    if not cache:
-        for t in (await client.list_tools()).tools:
-            cache[t.name] = t.output_schema or {}
-    return cache[tool]
+    known = _schemas.get(id(client))
+    if known is None or known[0] is not client:
+        listed = {t.name: t.output_schema or {} for t in (await client.list_tools()).tools}
+        known = _schemas[id(client)] = (client, listed)
+    return known[1][tool]
 
 
 async def call(client: Client, tool: str, **args: Any) -> dict[str, Any]:
