@@ -9,13 +9,13 @@ command, and a flag the chosen command cannot honour is an error.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import logging
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any, NoReturn
-
-from pydantic import ValidationError
 
 from calendly_mcp import __version__
 
@@ -179,19 +179,50 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = parse_args(argv)
-    # stderr only: on stdio, stdout carries nothing but protocol messages.
-    logging.basicConfig(stream=sys.stderr, level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
-    from calendly_mcp.server.http import CannotServe
+    with _collector_paused() as started:
+        args = parse_args(argv)
+        # stderr only: on stdio, stdout carries nothing but protocol messages.
+        logging.basicConfig(
+            stream=sys.stderr, level=args.log_level, format="%(levelname)s %(name)s: %(message)s"
+        )
+        from calendly_mcp.server.http import CannotServe
+
+        try:
+            sys.exit(_run(args, started))
+        except CannotServe as exc:
+            sys.exit(f"calendly-mcp: {exc}")
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Generator[Callable[[], None]]:
+    """The cyclic garbage collector off while the server starts; the callable it gives ends the pause.
+
+    Start-up builds some 136,000 tracked objects (the SDK's and pydantic's models), of which about 1,200
+    are garbage, and the collector's ~190 passes over them were a tenth of cold start (76 of 705 ms in
+    importing the SDK alone). Once the server is built, what start-up made is frozen (later collections
+    skip it: it lives as long as the process) and collection resumes; it resumes too on any other way
+    out.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+
+    def started() -> None:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
     try:
-        sys.exit(_run(args))
-    except CannotServe as exc:
-        sys.exit(f"calendly-mcp: {exc}")
+        yield started
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
-def _run(args: argparse.Namespace) -> int:
-    """The chosen command; returns the exit code (130 after Ctrl-C on a server)."""
+def _run(args: argparse.Namespace, started: Callable[[], None]) -> int:
+    """The chosen command; returns the exit code (130 after Ctrl-C on a server). `started` is called
+    once the server is built (see `_collector_paused`)."""
+    if args.command != "serve":
+        started()
     if args.command == "sandbox":
         return _run_sandbox(args)
     if args.command == "demo":
@@ -216,6 +247,7 @@ def _run(args: argparse.Namespace) -> int:
         )
     except SelectionError as exc:
         sys.exit(f"calendly-mcp: {exc}")
+    started()
     if args.transport == "stdio":
         from calendly_mcp.server.stdio import run_stdio
 
@@ -257,6 +289,8 @@ def _run_sandbox(args: argparse.Namespace) -> int:
 
 
 def _load_settings(args: argparse.Namespace):  # -> Settings, imported lazily with pydantic-settings
+    from pydantic import ValidationError
+
     from calendly_mcp.settings import Settings
 
     overrides: dict[str, object] = {}
