@@ -431,5 +431,5 @@ async def test_contact_webhooks_are_delivered(mcp: Client, sandbox: SandboxProce
     await call(mcp, "delete_contact", contact=made["uri"])
     received = [json.loads(message["body"]) for message in sandbox.inbox(inbox)]
     assert [d["event"] for d in received] == ["contact.created", "contact.updated", "contact.deleted"]
-    assert all(d["payload"]["uri"] == made["uri"] for d in received)
-    assert received[1]["payload"]["job_title"] == "Rear Admiral"
+    assert all(d["payload"]["contact"]["uri"] == made["uri"] for d in received)
+    assert received[1]["payload"]["contact"]["job_title"] == "Rear Admiral"

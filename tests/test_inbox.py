@@ -226,6 +226,30 @@ async def test_subscribe_book_cancel_and_read_the_inbox(
     await call(client, "delete_webhook_subscription", webhook=hook["uri"])
 
 
+async def test_event_type_changes_reach_the_inbox(inbox_server: Client, sandbox: SandboxProcess) -> None:
+    """The events beyond invitees' come in too: an event type made and edited through the tools."""
+    client = inbox_server
+    info = sandbox.info()
+    owner = next(u for u in info["users"] if u["role"] == "owner")
+    hook = await call(
+        client,
+        "create_webhook_subscription",
+        events=["event_type.created", "event_type.updated"],
+        organization=info["organization"]["uri"],
+        user=owner["uri"],
+    )
+    made = await call(client, "create_event_type", name="Inbox Review", duration=30)
+    await call(client, "update_event_type", event_type=made["uri"], duration=45)
+    assert sandbox.inbox("unused") == []  # waits until no delivery is in flight
+    rows = (await call(client, "list_webhook_deliveries", since=iso(minutes=-5)))["collection"]
+    wholes = [await call(client, "get_webhook_delivery", delivery=r["id"]) for r in rows]
+    mine = [w for w in wholes if w["payload"].get("uri") == made["uri"]]  # the other mode's are there too
+    assert [w["event"] for w in mine] == ["event_type.updated", "event_type.created"]
+    assert [w["payload"]["duration"] for w in mine] == [45, 30]
+    assert {w["subscription"] for w in mine} == {hook["uri"]}
+    await call(client, "delete_webhook_subscription", webhook=hook["uri"])
+
+
 async def test_older_protocol_clients_subscribe_and_are_told(
     sandbox_process: SandboxProcess, tmp_path: Path
 ) -> None:

@@ -91,6 +91,26 @@ class Recap:
             }
         return body
 
+    def delivery_payload(self, *, deleted_at: datetime | None = None) -> dict[str, Any]:
+        """The payload of a meeting_recap.updated delivery (the meeting's snapshot and the recap, its empty
+        notes left out), or of meeting_recap.deleted (references only)."""
+        event: dict[str, Any] = {} if self.event is None else {"uri": uri("scheduled_events", self.event)}
+        if deleted_at is not None:
+            return {"event": event, "recap": {"uri": self.uri, "deleted_at": iso(deleted_at)}}
+        whole = self.to_api(whole=True)
+        event |= {
+            key: whole[key]
+            for key in ("name", "start_time", "end_time", "attendees", "location")
+            if key in whole
+        }
+        notes = ("summary_md", "action_items_md", "discussion_md", "transcript", "share_link")
+        recap = {
+            key: whole[key]
+            for key in ("uri", *notes, "created_at", "updated_at")
+            if whole.get(key) is not None
+        }
+        return {"event": event, "recap": recap}
+
     def transcript_api(self) -> dict[str, Any]:
         lines = self.transcript or []
         return {"uri": self.transcript_uri, "text": "\n".join(f"{who}: {words}" for who, words in lines)}

@@ -473,6 +473,7 @@ class WebhookSubscription:
     # Never rendered, logged or echoed: only used to sign deliveries.
     signing_key: str | None = field(default=None, repr=False)
     state: Literal["active", "disabled"] = "active"
+    group: str | None = None  # the group of a group-scoped subscription
 
     @property
     def uri(self) -> str:
@@ -490,7 +491,7 @@ class WebhookSubscription:
             "scope": self.scope,
             "organization": uri("organizations", self.organization),
             "user": None if self.user is None else uri("users", self.user),
-            "group": None,
+            "group": None if self.group is None else uri("groups", self.group),
             "creator": uri("users", self.creator),
         }
 

@@ -8,21 +8,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from .records import EventType, Invitee, JSONDict, ScheduledEvent, User, iso, uri
-from .subscriptions import EVENT_SCOPES, SCOPES
-
-# Every event the spec's sample endpoint takes, and the scopes each may be asked in: those of the
-# subscriptions, and the event type events, which the spec's subscriptions do not take but its sample
-# endpoint and its delivery payloads do.
-SAMPLE_SCOPES: dict[str, tuple[str, ...]] = {
-    **EVENT_SCOPES,
-    **{f"event_type.{change}": SCOPES for change in ("created", "updated", "deleted")},
-}
-
-_NAMESPACE = uuid.UUID("0b7e8c0e-6a55-4f59-9d2c-3d1f3b1c5a77")
+from .subscriptions import PAYLOAD_NAMESPACE, invitee_payload, user_uuid
 
 
 def _sample_id(name: str) -> str:
-    return str(uuid.uuid5(_NAMESPACE, name))
+    return str(uuid.uuid5(PAYLOAD_NAMESPACE, name))
 
 
 def _invitee_sample(
@@ -58,7 +48,7 @@ def sample_payload(
         found = _invitee_sample(name, meetings, now) or _invitee_sample("invitee.created", meetings, now)
         assert found is not None, "the seed gives every scope meetings with invitees"
         invitee, meeting_of = found
-        return {**invitee.to_api(), "scheduled_event": meeting_of.to_api(users)}
+        return invitee_payload(invitee, meeting_of, users)
     if name.startswith("event_type"):
         event_type = event_types[0]
         body = event_type.to_api(users[event_type.owner])
@@ -114,12 +104,12 @@ def sample_payload(
         if name == "meeting_recap.created":
             body["created_at"] = iso(now - timedelta(minutes=30))
         return body
-    user_uuid = user.uuid if len(user.uuid) == 36 else _sample_id(f"user:{user.uuid}")
+    owner = user_uuid(user)
     if name == "contact.deleted":
-        return {"user_uuid": user_uuid, "contact": {"uri": contact, "deleted_at": iso(now)}}
+        return {"user_uuid": owner, "contact": {"uri": contact, "deleted_at": iso(now)}}
     touched = name == "contact.updated"
     return {
-        "user_uuid": user_uuid,
+        "user_uuid": owner,
         "contact": {
             "uri": contact,
             "creation_source": "manual",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from typing import Any, cast
@@ -16,6 +15,7 @@ from ..contacts_records import Contact, ContactBook, FieldValue, book
 from ..error_bodies import CalendlyError, invalid_argument, not_found, permission_denied
 from ..params import Query, json_object
 from ..records import JSONDict, User, iso
+from ..subscriptions import user_uuid
 from .shared import CalendlyAPI
 
 TEXT_FIELDS = ("name", "timezone", "job_title", "company", "country", "state", "city", "linkedin")
@@ -127,7 +127,7 @@ class Contacts:
         _apply(contact, changes)
         contacts.contacts[contact.uuid] = contact
         rendered = self._render(contact)
-        self._announce("contact.created", caller, rendered)
+        self._announce("contact.created", caller, contact, rendered)
         return JSONResponse({"resource": rendered}, status_code=201)
 
     async def get(self, request: Request) -> Response:
@@ -156,14 +156,14 @@ class Contacts:
         _apply(contact, changes)
         contact.updated_at = self.api.store.now()
         rendered = self._render(contact)
-        self._announce("contact.updated", caller, rendered)
+        self._announce("contact.updated", caller, contact, rendered)
         return JSONResponse({"resource": rendered})
 
     async def delete(self, request: Request) -> Response:
         contact = self._mine(request)
         rendered = self._render(contact)
         del self._book().contacts[contact.uuid]
-        self._announce("contact.deleted", self.api.caller(request), rendered)
+        self._announce("contact.deleted", self.api.caller(request), contact, rendered)
         return Response(status_code=204)
 
     # -- custom field definitions -------------------------------------------------------------------
@@ -245,31 +245,16 @@ class Contacts:
             values[definition.uuid] = cast(FieldValue, entry["value"])
         return values
 
-    def _announce(self, name: str, caller: User, contact: JSONDict) -> None:
-        """contact.* deliveries to the organization's subscriptions and the owner's own."""
-        store = self.api.store
-        for subscription in store.subscriptions():
-            if (
-                subscription.state != "active"
-                or name not in subscription.events
-                or subscription.organization != store.organization().uuid
-                or (subscription.scope == "user" and subscription.user != caller.uuid)
-                or subscription.scope == "group"
-            ):
-                continue
-            body = {
-                "event": name,
-                "created_at": iso(store.now()),
-                "created_by": caller.uri,
-                "payload": contact,
-            }
-            self.api.sandbox.deliveries.send(
-                subscription.uri,
-                name,
-                subscription.callback_url,
-                json.dumps(body).encode(),
-                subscription.signing_key,
-            )
+    def _announce(self, name: str, caller: User, contact: Contact, rendered: JSONDict) -> None:
+        """contact.* deliveries to the organization's subscriptions, the owner's own and those of the
+        owner's groups, in the spec's payload: the owner's `user_uuid` and the contact with how it was
+        made (a deleted one as its URI and when)."""
+        if name == "contact.deleted":
+            shown = {"uri": rendered["uri"], "deleted_at": iso(self.api.store.now())}
+        else:
+            shown = {**rendered, "creation_source": contact.creation_source}
+        payload = {"user_uuid": user_uuid(caller), "contact": shown}
+        self.api.deliver(name, {caller.uuid}, lambda: [payload])
 
 
 def _is_zone(name: str) -> bool:

@@ -44,10 +44,13 @@ class EventTypeAdmin:
             raise not_found()
         return event_type
 
-    def _render(self, event_type: EventType) -> JSONResponse:
+    def _render(self, event_type: EventType, announce: str) -> JSONResponse:
+        """The event type's answer, and the `announce` delivery (event_type.created or .updated) of it."""
         store = self.api.store
         owner = store.users_by_id()[event_type.owner]
-        return JSONResponse({"resource": render(store.event_type_settings(), event_type, owner)})
+        resource = render(store.event_type_settings(), event_type, owner)
+        self.api.deliver(announce, {event_type.owner}, lambda: [resource])
+        return JSONResponse({"resource": resource})
 
     async def create(self, request: Request) -> Response:
         caller = self.api.caller(request)
@@ -66,7 +69,7 @@ class EventTypeAdmin:
         siblings = store.event_types(owners={owner.uuid})
         event_type = new_event_type(edit, owner, siblings, store.event_type_settings(), store.now())
         store.add_event_type(event_type)
-        response = self._render(event_type)
+        response = self._render(event_type, "event_type.created")
         response.status_code = 201
         return response
 
@@ -79,7 +82,7 @@ class EventTypeAdmin:
         self._editable(caller, event_type)
         edit = parse_edit(await json_object(request), creating=False)
         apply_edit(edit, event_type, store.event_type_settings(), store.now())
-        return self._render(event_type)
+        return self._render(event_type, "event_type.updated")
 
     async def hosts(self, request: Request) -> Response:
         self.api.caller(request)

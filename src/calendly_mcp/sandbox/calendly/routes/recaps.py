@@ -75,11 +75,14 @@ class Recaps:
         for key, value in body.items():
             setattr(recap, key, value)
         recap.updated_at = self.api.store.now()
+        self.api.deliver("meeting_recap.updated", {recap.owner}, lambda: [recap.delivery_payload()])
         return JSONResponse({"resource": recap.to_api(whole=True)})
 
     async def delete(self, request: Request) -> Response:
         recap = self._visible(request)
         self.api.store.recaps().remove(recap.uuid)
+        payload = recap.delivery_payload(deleted_at=self.api.store.now())
+        self.api.deliver("meeting_recap.deleted", {recap.owner}, lambda: [payload])
         return Response(status_code=204)
 
     async def transcript(self, request: Request) -> Response:

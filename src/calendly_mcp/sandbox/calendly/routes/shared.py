@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -14,7 +14,10 @@ from ..pagination import paginate
 from ..params import Query
 from ..records import Invitee, JSONDict, ScheduledEvent, User, id_from_uri
 from ..store import Store
-from ..subscriptions import delivery_body, subscribers
+from ..subscriptions import delivery, invitee_payload, subscribers
+
+if TYPE_CHECKING:
+    from ..groups_audit_records import Group
 
 T = TypeVar("T")
 
@@ -110,16 +113,51 @@ class CalendlyAPI:
             )
         return organization, user
 
+    def group_param(self, raw: object) -> Group:
+        """The group a group-scoped request names (webhook subscriptions and samples): 404 if unknown."""
+        if raw is None:
+            raise invalid_argument("group", "is required for scope group")
+        ident = id_from_uri(raw, "groups") if isinstance(raw, str) else None
+        if ident is None:
+            raise invalid_argument("group", "must be a group URI")
+        group = self.store.groups_audit().groups.get(ident)
+        if group is None:
+            raise not_found()
+        return group
+
+    def group_members(self, group: Group) -> set[str]:
+        return {
+            r.user
+            for r in self.store.groups_audit().relationships.values()
+            if r.group == group.uuid and r.role == "member"
+        }
+
     # Webhooks
 
-    def announce(self, name: str, event: ScheduledEvent, invitees: Sequence[Invitee]) -> None:
-        """Queue one delivery per invitee to every subscription that wants it; sent after the answer."""
+    def deliver(self, name: str, users: Collection[str], payloads: Callable[[], Sequence[JSONDict]]) -> None:
+        """Queue a delivery of each payload to every subscription that gets `name` about something of
+        `users` (see `subscribers`); sent after the answer. `payloads` is built only if one does."""
         store = self.store
+        groups = {
+            r.group
+            for r in store.groups_audit().relationships.values()
+            if r.user in users and r.role == "member"
+        }
         now = store.now()
-        users = store.users_by_id()
-        for subscription in subscribers(store.subscriptions(), store.organization().uuid, name, event):
-            for invitee in invitees:
-                body = delivery_body(name, subscription, invitee, event, users, now)
+        receivers = subscribers(
+            store.subscriptions(), store.organization().uuid, name, users=users, groups=groups
+        )
+        for subscription in receivers:
+            for payload in payloads():
                 self.sandbox.deliveries.send(
-                    subscription.uri, name, subscription.callback_url, body, subscription.signing_key
+                    subscription.uri,
+                    name,
+                    subscription.callback_url,
+                    delivery(name, subscription, payload, now),
+                    subscription.signing_key,
                 )
+
+    def announce(self, name: str, event: ScheduledEvent, invitees: Sequence[Invitee]) -> None:
+        """An invitee event: one delivery per invitee, to the subscriptions of the meeting's hosts."""
+        users = self.store.users_by_id()
+        self.deliver(name, event.hosts, lambda: [invitee_payload(i, event, users) for i in invitees])

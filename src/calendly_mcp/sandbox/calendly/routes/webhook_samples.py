@@ -6,10 +6,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..error_bodies import invalid_argument, not_found, permission_denied
+from ..error_bodies import invalid_argument, permission_denied
 from ..params import Query
 from ..records import iso, uri
-from ..webhook_samples_records import SAMPLE_SCOPES, sample_payload
+from ..subscriptions import EVENT_SCOPES
+from ..webhook_samples_records import sample_payload
 from .shared import CalendlyAPI
 
 
@@ -23,8 +24,8 @@ class WebhookSamples:
         name = query.get("event")
         if name is None:
             raise invalid_argument("event", "is required")
-        if name not in SAMPLE_SCOPES:
-            raise invalid_argument("event", f"must be one of: {', '.join(SAMPLE_SCOPES)}")
+        if name not in EVENT_SCOPES:
+            raise invalid_argument("event", f"must be one of: {', '.join(EVENT_SCOPES)}")
         if query.get("organization") is None:
             raise invalid_argument("organization", "is required")
         self.api.organization_param(query)
@@ -33,19 +34,20 @@ class WebhookSamples:
             raise invalid_argument("scope", "is required")
         if scope not in ("organization", "user", "group"):
             raise invalid_argument("scope", "must be one of: organization, user, group")
-        if scope not in SAMPLE_SCOPES[name]:
+        if scope not in EVENT_SCOPES[name]:
             raise invalid_argument("scope", f"{name} is not available with scope {scope}")
-        if scope == "group":
-            # The sandbox's organization has no groups, so any group named is unknown.
-            if query.get("group") is None:
-                raise invalid_argument("group", "is required for scope group")
-            raise not_found()
-        user = (self.api.user_param(query) or caller) if scope == "user" else None
-        if user is not None and user.uuid != caller.uuid and not caller.is_admin:
-            raise permission_denied()
         store = self.api.store
-        meetings = [e for e in store.events() if user is None or user.uuid in e.hosts]
-        event_types = [et for et in store.event_types() if user is None or et.owner == user.uuid]
+        # Whose records the sample is made of: the user's, the group's members', or the organization's.
+        people: set[str] | None = None
+        if scope == "group":
+            people = self.api.group_members(self.api.group_param(query.get("group")))
+        user = (self.api.user_param(query) or caller) if scope == "user" else None
+        if user is not None:
+            if user.uuid != caller.uuid and not caller.is_admin:
+                raise permission_denied()
+            people = {user.uuid}
+        meetings = [e for e in store.events() if people is None or people & set(e.hosts)]
+        event_types = [et for et in store.event_types() if people is None or et.owner in people]
         payload = sample_payload(
             name,
             meetings=meetings or store.events(),

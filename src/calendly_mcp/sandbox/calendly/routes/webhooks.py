@@ -36,6 +36,19 @@ class Webhooks:
                 return scope
         raise invalid_argument("scope", "must be one of: organization, user, group")
 
+    def _scoped_group(self, caller: User, scope: WebhookScope, raw: object) -> str | None:
+        """The group a group-scoped subscription is for: an organization admin's or the group's admins'."""
+        if scope != "group":
+            return None
+        group = self.api.group_param(raw)
+        relationships = self.api.store.groups_audit().relationships.values()
+        admin = any(
+            r.group == group.uuid and r.user == caller.uuid and r.role == "admin" for r in relationships
+        )
+        if not caller.is_admin and not admin:
+            raise permission_denied()
+        return group.uuid
+
     def _scoped_user(self, caller: User, scope: WebhookScope, raw: object) -> User | None:
         """The user a user-scoped subscription is for; organization scope needs an admin."""
         if scope == "organization":
@@ -43,10 +56,7 @@ class Webhooks:
                 raise permission_denied()
             return None
         if scope == "group":
-            # The sandbox's organization has no groups, so any group named is unknown.
-            if raw is None:
-                raise invalid_argument("group", "is required for scope group")
-            raise not_found()
+            return None
         if raw is None:
             raise invalid_argument("user", "is required for scope user")
         ident = id_from_uri(raw, "users") if isinstance(raw, str) else None
@@ -75,12 +85,15 @@ class Webhooks:
         if query.get("scope") is None:
             raise invalid_argument("scope", "is required")
         scope = self._scope(query.get("scope"))
-        user = self._scoped_user(caller, scope, query.get("group" if scope == "group" else "user"))
+        user = self._scoped_user(caller, scope, query.get("user"))
+        group = self._scoped_group(caller, scope, query.get("group"))
         descending = query.sort(("created_at",), "created_at:asc")[0][1]
         found = [
             sub
             for sub in self.api.store.subscriptions()
-            if sub.scope == scope and (user is None or sub.user == user.uuid)
+            if sub.scope == scope
+            and (user is None or sub.user == user.uuid)
+            and (group is None or sub.group == group)
         ]
         found.sort(key=lambda sub: (sub.created_at, sub.uuid), reverse=descending)
         return self.api.list_response(request, "/webhook_subscriptions", found, WebhookSubscription.to_api)
@@ -94,7 +107,8 @@ class Webhooks:
             raise invalid_argument("scope", "is required")
         scope = self._scope(body.get("scope"))
         events = events_for(body.get("events"), scope)
-        user = self._scoped_user(caller, scope, body.get("group" if scope == "group" else "user"))
+        user = self._scoped_user(caller, scope, body.get("user"))
+        group = self._scoped_group(caller, scope, body.get("group"))
         signing_key = body.get("signing_key")
         if signing_key is not None and (not isinstance(signing_key, str) or not signing_key):
             raise invalid_argument("signing_key", "must be a non-empty string")
@@ -112,6 +126,7 @@ class Webhooks:
             creator=caller.uuid,
             created_at=store.now(),
             signing_key=signing_key,
+            group=group,
         )
         store.add_subscription(subscription)
         return JSONResponse({"resource": subscription.to_api()}, status_code=201)
