@@ -160,7 +160,11 @@ async def per_call() -> None:
             me = (await http.get("/users/me")).json()["resource"]
             types = (await http.get("/event_types", params={"user": me["uri"]})).json()["collection"]
             ident = types[0]["uri"].rsplit("/", 1)[1]
-            # A tool's module and models load on its first call (cold start lists tools without them).
+            # A tool's module and models load on its first call (cold start lists tools without them), or
+            # in the background while the server idles after tools/list: as an agent's client does, list the
+            # tools, then call one a second later (a model takes that long to choose).
+            await client.list_tools()
+            await anyio.sleep(1.0)
             started = time.perf_counter()
             assert not (await client.call_tool("get_event_type", {"event_type": ident})).is_error
             first = time.perf_counter() - started
@@ -186,7 +190,7 @@ async def per_call() -> None:
     print(
         f"  raw HTTP {r * 1000:.2f} ms, via calendly-mcp {m * 1000:.2f} ms: overhead {(m - r) * 1000:.2f} ms (budget 1.5 ms)"
     )
-    print(f"  the tool's first call, loading its module and models: {first * 1000:.1f} ms")
+    print(f"  the tool's first call, 1 s after tools/list (opens the HTTP pool): {first * 1000:.1f} ms")
     print(
         f"  a bare SDK tool making the same GET: {f * 1000:.2f} ms (SDK + stdio floor {(f - r) * 1000:.2f} ms;"
     )

@@ -9,6 +9,7 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
@@ -19,7 +20,7 @@ from mcp.server.mcpserver.resolve import Resolve
 from pydantic import Field, ValidationError
 
 from calendly_mcp.schemas.resources import User
-from calendly_mcp.server.app import build_server
+from calendly_mcp.server.app import WARM_UP_DELAY, build_server
 from calendly_mcp.settings import Settings
 from calendly_mcp.tools import _manifest, registry, selection, users
 from calendly_mcp.tools._base import DESTROY, READ, Ctx, ToolSpec
@@ -220,6 +221,43 @@ def test_serving_imports_no_tool_module_until_a_call() -> None:
     areas = {area.__name__ for area in (*registry.AREAS, *registry.COMPOSED)}
     assert not loaded & areas, loaded & areas
     assert not any(m.startswith("calendly_mcp.schemas.") for m in loaded), loaded
+
+
+_WARM_UP = """
+import sys, anyio
+from calendly_mcp.server.app import build_server
+from calendly_mcp.settings import Settings
+
+server = build_server(Settings(calendly_mcp_toolsets=["all"], maton_api_key="k"))
+
+async def main():
+    await server.list_tools()
+    if sys.argv[1] == "idle":
+        with anyio.fail_after(30):
+            while server.warming_up:  # idle past WARM_UP_DELAY: the background imports run
+                await anyio.sleep(0.05)
+    server.load_tool("get_current_user")  # any request stops them (and waits for the one under way)
+    print(sorted(m for m in sys.modules if m.startswith("calendly_mcp.tools.")))
+
+anyio.run(main)
+"""
+
+
+@pytest.mark.parametrize("idle", [True, False], ids=["idle", "called at once"])
+def test_the_tools_modules_load_in_the_background_only_while_the_server_is_idle(idle: bool) -> None:
+    """After the first tools/list, an idle server imports the tools' modules, so first calls find them;
+    a call that comes at once stops that before it begins, and waits for no other tool's module."""
+    arg = "idle" if idle else "busy"
+    done = subprocess.run([sys.executable, "-c", _WARM_UP, arg], capture_output=True, text=True, check=True)
+    loaded = set(ast.literal_eval(done.stdout.strip()))
+    areas = {area.__name__ for area in (*registry.AREAS, *registry.COMPOSED)}
+    if idle:
+        assert loaded >= areas, sorted(areas - loaded)
+    else:
+        assert loaded & areas == {"calendly_mcp.tools.users"}
+    # The developers' guide states the delay.
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "development.md").read_text(encoding="utf-8")
+    assert f"{WARM_UP_DELAY:g} s (`WARM_UP_DELAY`)" in guide
 
 
 def test_a_served_tool_loads_into_what_the_fast_path_builds() -> None:

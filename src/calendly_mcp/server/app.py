@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import logging
+import threading
 from collections.abc import AsyncGenerator, Callable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, Literal
@@ -13,6 +16,7 @@ from mcp.server.mcpserver.tools.base import Tool
 from mcp.server.subscriptions import InMemorySubscriptionBus, SubscriptionBus
 from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, CallToolResult, GetPromptResult, InputRequiredResult
+from mcp.types import Tool as MCPTool
 from pydantic import AnyUrl, SecretStr, ValidationError
 
 from calendly_mcp import __version__
@@ -28,6 +32,11 @@ from calendly_mcp.tools import selection
 from calendly_mcp.tools._listed import listed, load
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+logger = logging.getLogger(__name__)
+
+# After the first tools/list, once this long idle, the tools' modules are imported in the background (see
+# _WarmUp): a model takes seconds to choose its first call, which then finds its module loaded.
+WARM_UP_DELAY = 0.2
 
 INSTRUCTIONS = (
     "Work a Calendly account: users, event types (and, with the admin toolsets, their settings), "
@@ -58,10 +67,28 @@ class CalendlyServer(MCPServer[AppState]):
         super().__init__(tools=tools, **options)
         self._input_schemas = {tool.name: tool.parameters for tool in tools}
         self._unloaded = dict(modules)
+        self._warm_up: _WarmUp | None = None
+
+    async def list_tools(self) -> list[MCPTool]:
+        listed = await super().list_tools()
+        if self._warm_up is None and self._unloaded:
+            self._warm_up = _WarmUp(sorted(set(self._unloaded.values())))
+            self._warm_up.start()
+        return listed
+
+    @property
+    def warming_up(self) -> bool:
+        """Whether the background imports (see `_WarmUp`) are still to finish."""
+        return self._warm_up is not None and self._warm_up.is_alive()
+
+    def _settle_warm_up(self) -> None:
+        if self._warm_up is not None:
+            self._warm_up.settle()
 
     def load_tool(self, name: str) -> Tool | None:
         """The served tool with its handler and models loaded (on its first call; no await in between,
         so two first calls at once load it once)."""
+        self._settle_warm_up()
         tool = self._tool_manager.get_tool(name)
         module = self._unloaded.get(name)
         if tool is not None and module is not None:
@@ -73,6 +100,7 @@ class CalendlyServer(MCPServer[AppState]):
         self, uri: AnyUrl | str, context: Context[AppState, Any] | None = None
     ) -> Iterable[ReadResourceContents] | InputRequiredResult:
         """Our static resources read with the request's context (the SDK gives them none)."""
+        self._settle_warm_up()
         if context is not None:
             content = await resources.read(str(uri), context)
             if content is not None:
@@ -87,6 +115,7 @@ class CalendlyServer(MCPServer[AppState]):
     ) -> GetPromptResult | InputRequiredResult:
         """An unknown prompt or argument, or a missing one, refused in words (the SDK answers "Internal
         server error" to the newer protocol's clients)."""
+        self._settle_warm_up()
         prompt = self._prompt_manager.get_prompt(name)
         if prompt is None:
             known = ", ".join(sorted(p.name for p in self._prompt_manager.list_prompts()))
@@ -136,6 +165,35 @@ def sandbox_settings(settings: Settings, url: str) -> Settings:
             "calendly_mcp_database_url": "sqlite://",  # build_server's database: in memory
         }
     )
+
+
+class _WarmUp(threading.Thread):
+    """Imports the tools' modules (and what converts them) ahead of their first calls, once the server
+    has been idle for WARM_UP_DELAY after its first tools/list. Any request stops it: `settle` waits at
+    most for the module being imported, so two threads never import at once (a concurrent circular import
+    could hand one of them a half-made module) and a quick first call waits for no other tool's module."""
+
+    def __init__(self, modules: list[str]) -> None:
+        super().__init__(name="calendly-mcp warm-up", daemon=True)
+        self._modules = ["calendly_mcp.tools._mcp", *modules]
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        if self._stopping.wait(WARM_UP_DELAY):
+            return
+        for module in self._modules:
+            if self._stopping.is_set():
+                return
+            try:
+                importlib.import_module(module)
+            except Exception:
+                # Left for the tool's first call, which imports it again and says what failed.
+                logger.debug("warming up %s failed", module, exc_info=True)
+                return
+
+    def settle(self) -> None:
+        self._stopping.set()
+        self.join()
 
 
 def build_server(
