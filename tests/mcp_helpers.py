@@ -71,6 +71,19 @@ async def refused(client: Client, sandbox: Any, tool: str, **args: Any) -> str:
     return text
 
 
+async def subscribe_owner(client: Client, info: dict[str, Any], events: list[str]) -> dict[str, Any]:
+    """The sandbox owner subscribed to `events` with create_webhook_subscription and no `url`: the
+    server's own inbox. `info` is the sandbox's /_sandbox/info."""
+    owner = next(u for u in info["users"] if u["role"] == "owner")
+    return await call(
+        client,
+        "create_webhook_subscription",
+        events=events,
+        organization=info["organization"]["uri"],
+        user=owner["uri"],
+    )
+
+
 def iso(when: datetime | timedelta | None = None, **delta: float) -> str:
     """A time as a model would send it: UTC, whole seconds, a Z. A timedelta (or keyword arguments, as
     for timedelta) counts from now."""

@@ -23,7 +23,7 @@ from calendly_mcp import inbox
 from calendly_mcp.client.signatures import HEADER, sign
 from calendly_mcp.database import Database
 from conftest import DATABASE_URL, Mode, SandboxProcess, http_server_and_process, server_env
-from mcp_helpers import call, fail, iso
+from mcp_helpers import call, fail, iso, subscribe_owner
 
 pytestmark = pytest.mark.anyio
 
@@ -164,13 +164,7 @@ async def test_subscribe_book_cancel_and_read_the_inbox(
     client = inbox_server
     info = sandbox.info()
     owner = next(u for u in info["users"] if u["role"] == "owner")
-    hook = await call(
-        client,
-        "create_webhook_subscription",
-        events=["invitee.created", "invitee.canceled"],
-        organization=info["organization"]["uri"],
-        user=owner["uri"],
-    )
+    hook = await subscribe_owner(client, info, ["invitee.created", "invitee.canceled"])
     assert hook["callback_url"].startswith("http://127.0.0.1:")
     assert hook["callback_url"].endswith("/webhooks/calendly")
     email = f"inbox-{mode}@example.com"
@@ -229,15 +223,7 @@ async def test_subscribe_book_cancel_and_read_the_inbox(
 async def test_event_type_changes_reach_the_inbox(inbox_server: Client, sandbox: SandboxProcess) -> None:
     """The events beyond invitees' come in too: an event type made and edited through the tools."""
     client = inbox_server
-    info = sandbox.info()
-    owner = next(u for u in info["users"] if u["role"] == "owner")
-    hook = await call(
-        client,
-        "create_webhook_subscription",
-        events=["event_type.created", "event_type.updated"],
-        organization=info["organization"]["uri"],
-        user=owner["uri"],
-    )
+    hook = await subscribe_owner(client, sandbox.info(), ["event_type.created", "event_type.updated"])
     made = await call(client, "create_event_type", name="Inbox Review", duration=30)
     await call(client, "update_event_type", event_type=made["uri"], duration=45)
     assert sandbox.inbox("unused") == []  # waits until no delivery is in flight

@@ -22,7 +22,7 @@ from calendly_mcp.client.signatures import HEADER, sign
 from calendly_mcp.database import Database
 from calendly_mcp.sandbox import serve_app
 from conftest import SandboxProcess, http_server_and_process, server_env
-from mcp_helpers import call, iso
+from mcp_helpers import call, iso, subscribe_owner
 from proxy import RoundRobin
 
 pytestmark = pytest.mark.anyio
@@ -68,13 +68,7 @@ async def test_one_inbox_and_one_booking_across_replicas(
     event_type = info["examples"]["bookable_event_types"][owner["uri"]]
     async with Client(f"{deployment.url}/mcp") as client:  # every request: the next replica
         assert client.protocol_version.startswith("2026")
-        hook = await call(
-            client,
-            "create_webhook_subscription",
-            events=["invitee.created", "invitee.canceled"],
-            organization=info["organization"]["uri"],
-            user=owner["uri"],
-        )
+        hook = await subscribe_owner(client, info, ["invitee.created", "invitee.canceled"])
         assert hook["callback_url"] == f"{deployment.url}/webhooks/calendly"
         slots = await call(
             client,

@@ -82,8 +82,9 @@ class CalendlyServer(MCPServer[AppState]):
         return self._warm_up is not None and self._warm_up.is_alive()
 
     def _settle_warm_up(self) -> None:
-        if self._warm_up is not None:
-            self._warm_up.settle()
+        warm_up = self._warm_up
+        if warm_up is not None and warm_up.is_alive():  # once it has ended, every call skips this
+            warm_up.settle()
 
     def load_tool(self, name: str) -> Tool | None:
         """The served tool with its handler and models loaded (on its first call; no await in between,

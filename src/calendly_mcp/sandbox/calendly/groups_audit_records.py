@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
@@ -403,7 +403,15 @@ class GroupsAudit:
         return communications(events, event_types, users, self.texted_hosts, now)
 
     def member_count(self, group: Group) -> int:
-        return sum(1 for r in self.relationships.values() if r.group == group.uuid and r.role == "member")
+        return len(self.people(group.uuid))
+
+    def people(self, group: str, role: GroupRole = "member") -> set[str]:
+        """The users with this role in the group (its members, by default)."""
+        return {r.user for r in self.relationships.values() if r.group == group and r.role == role}
+
+    def groups_of(self, users: Collection[str]) -> set[str]:
+        """The groups any of these users is a member of."""
+        return {r.group for r in self.relationships.values() if r.user in users and r.role == "member"}
 
     def member_group(self, user: str) -> tuple[Group, GroupRole] | None:
         """The group a user is a member of (or else an admin of), for the activity log's actor."""

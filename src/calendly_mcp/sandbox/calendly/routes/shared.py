@@ -125,30 +125,23 @@ class CalendlyAPI:
             raise not_found()
         return group
 
-    def group_members(self, group: Group) -> set[str]:
-        return {
-            r.user
-            for r in self.store.groups_audit().relationships.values()
-            if r.group == group.uuid and r.role == "member"
-        }
-
     # Webhooks
 
     def deliver(self, name: str, users: Collection[str], payloads: Callable[[], Sequence[JSONDict]]) -> None:
         """Queue a delivery of each payload to every subscription that gets `name` about something of
-        `users` (see `subscribers`); sent after the answer. `payloads` is built only if one does."""
+        `users` (see `subscribers`); sent after the answer. `payloads` is built once, and only if a
+        subscription gets them."""
         store = self.store
-        groups = {
-            r.group
-            for r in store.groups_audit().relationships.values()
-            if r.user in users and r.role == "member"
-        }
-        now = store.now()
+        groups = store.groups_audit().groups_of(users)
         receivers = subscribers(
             store.subscriptions(), store.organization().uuid, name, users=users, groups=groups
         )
+        if not receivers:
+            return
+        now = store.now()
+        made = payloads()
         for subscription in receivers:
-            for payload in payloads():
+            for payload in made:
                 self.sandbox.deliveries.send(
                     subscription.uri,
                     name,

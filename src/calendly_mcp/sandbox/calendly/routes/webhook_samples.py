@@ -40,7 +40,7 @@ class WebhookSamples:
         # Whose records the sample is made of: the user's, the group's members', or the organization's.
         people: set[str] | None = None
         if scope == "group":
-            people = self.api.group_members(self.api.group_param(query.get("group")))
+            people = store.groups_audit().people(self.api.group_param(query.get("group")).uuid)
         user = (self.api.user_param(query) or caller) if scope == "user" else None
         if user is not None:
             if user.uuid != caller.uuid and not caller.is_admin:

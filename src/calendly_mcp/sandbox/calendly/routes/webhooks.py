@@ -41,11 +41,9 @@ class Webhooks:
         if scope != "group":
             return None
         group = self.api.group_param(raw)
-        relationships = self.api.store.groups_audit().relationships.values()
-        admin = any(
-            r.group == group.uuid and r.user == caller.uuid and r.role == "admin" for r in relationships
-        )
-        if not caller.is_admin and not admin:
+        if not caller.is_admin and caller.uuid not in self.api.store.groups_audit().people(
+            group.uuid, "admin"
+        ):
             raise permission_denied()
         return group.uuid
 
